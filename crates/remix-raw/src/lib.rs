@@ -1,0 +1,13 @@
+//! Raw client for the Ideogram Remix API, generated from
+//! `openapi/remix.yaml` by `cargo xtask codegen`.
+//!
+//! Nothing in this crate is written by hand: `generated.rs` is the whole
+//! client (progenitor's output plus the workspace's multipart emitter). Most
+//! users want the `remix-client` crate, which adds typed requests, checks,
+//! retries and errors on top.
+
+#[rustfmt::skip]
+#[allow(clippy::all, unused_imports)]
+mod generated;
+
+pub use generated::*;

@@ -1,0 +1,7 @@
+//! Workspace automation behind `cargo xtask`: the code generator of the raw
+//! client crate (normalization, progenitor, our multipart emitter) and the
+//! helpers around it.
+
+pub mod codegen;
+pub mod multipart;
+pub mod normalize;

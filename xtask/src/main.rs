@@ -1,0 +1,52 @@
+//! `cargo xtask`: the workspace's automation entry point.
+
+use std::process::ExitCode;
+
+use xtask::codegen::{self, Mode};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate the raw client crate and the other generated
+                      files from openapi/; --check writes nothing and fails if
+                      any of them is stale
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => run_codegen(Mode::Write),
+        ["codegen", "--check"] => run_codegen(Mode::Check),
+        ["help" | "--help" | "-h"] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_codegen(mode: Mode) -> anyhow::Result<ExitCode> {
+    let root = codegen::workspace_root();
+    let mut stale = codegen::clients(&root, mode)?;
+    if root.join("crates/remix-client").exists() {
+        stale.extend(codegen::image_request_schema(&root, mode)?);
+    }
+    codegen::report(&stale, mode);
+    Ok(if mode == Mode::Check && !stale.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
