@@ -136,7 +136,8 @@ pub fn ensure_file_contents(root: &Path, path: &str, contents: &str, mode: Mode)
 pub fn clients(root: &Path, mode: Mode) -> Result<Vec<Stale>> {
     let mut stale = Vec::new();
     for target in CLIENTS {
-        let text = std::fs::read_to_string(root.join(target.spec)).with_context(|| format!("reading {}", target.spec))?;
+        let text =
+            std::fs::read_to_string(root.join(target.spec)).with_context(|| format!("reading {}", target.spec))?;
         let code = generate_client(&text, target.spec)?;
         stale.extend(ensure_file_contents(root, target.output, &code, mode)?);
     }
@@ -149,7 +150,14 @@ pub fn image_request_schema(root: &Path, mode: Mode) -> Result<Vec<Stale>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(root)
-        .args(["run", "--quiet", "--package", "remix-client", "--example", "image_request_schema"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "remix-client",
+            "--example",
+            "image_request_schema",
+        ])
         .output()
         .context("running the image_request_schema example of remix-client")?;
     if !output.status.success() {

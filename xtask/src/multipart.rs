@@ -158,14 +158,23 @@ fn fields(spec: &OpenAPI, op: &MultipartOperation) -> Result<Vec<Field>> {
         };
         let ident = field_ident(name);
         if let Some(other) = out.iter().find(|f| f.ident == ident) {
-            bail!("{where_}: properties `{}` and `{name}` map to the same Rust field `{ident}`", other.api_name);
+            bail!(
+                "{where_}: properties `{}` and `{name}` map to the same Rust field `{ident}`",
+                other.api_name
+            );
         }
         out.push(Field {
             api_name: name.clone(),
             ident,
             kind,
             required: object.required.contains(name),
-            description: schema.schema_data.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string),
+            description: schema
+                .schema_data
+                .description
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
             content_type: op.encoding.iter().find(|(k, _)| k == name).map(|(_, ct)| ct.clone()),
         });
     }
@@ -201,10 +210,13 @@ fn emit_body(spec: &OpenAPI, op: &MultipartOperation) -> Result<TokenStream> {
         } else {
             quote! { ::std::option::Option<#ty> }
         };
-        let mut doc = f.description.clone().unwrap_or_else(|| format!("Part `{}`.", f.api_name));
-        if f.api_name != f.ident.to_string().trim_start_matches("r#") {
-            doc.push_str(&format!("\n\nSent as the part `{}`.", f.api_name));
-        }
+        let doc = match &f.description {
+            Some(d) if f.api_name != f.ident.to_string().trim_start_matches("r#") => {
+                format!("{d}\n\nSent as the part `{}`.", f.api_name)
+            }
+            Some(d) => d.clone(),
+            None => format!("Part `{}`.", f.api_name),
+        };
         let doc = doc_attrs(&doc);
         quote! { #doc pub #ident: #ty, }
     });

@@ -7,8 +7,7 @@
 
 use anyhow::{Context, Result, bail};
 use openapiv3::{
-    OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
-    SecurityScheme, StatusCode,
+    OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme, StatusCode,
 };
 
 /// Header parameters that the generated client sets itself. A spec that
@@ -96,10 +95,7 @@ pub struct Normalized {
 
 /// Applies every rule, in order.
 pub fn normalize(mut spec: OpenAPI) -> Result<Normalized> {
-    let reports = vec![
-        assign_operation_ids(&mut spec)?,
-        drop_client_owned_headers(&mut spec),
-    ];
+    let reports = vec![assign_operation_ids(&mut spec)?, drop_client_owned_headers(&mut spec)];
     let (default_base_url, report) = extract_default_base_url(&spec);
     let mut reports = reports;
     reports.push(report);
@@ -154,9 +150,8 @@ fn operations_mut(spec: &mut OpenAPI) -> impl Iterator<Item = (&str, &str, &mut 
             ReferenceOr::Item(item) => Some(item),
             ReferenceOr::Reference { .. } => None,
         };
-        item.into_iter().flat_map(move |item| {
-            path_item_operations_mut(item).map(move |(method, op)| (path.as_str(), method, op))
-        })
+        item.into_iter()
+            .flat_map(move |item| path_item_operations_mut(item).map(move |(method, op)| (path.as_str(), method, op)))
     })
 }
 
@@ -265,10 +260,7 @@ pub fn drop_client_owned_headers(spec: &mut OpenAPI) -> RuleReport {
 /// trailing `/` is trimmed, since the generated methods append paths that
 /// start with `/`.
 pub fn extract_default_base_url(spec: &OpenAPI) -> (Option<String>, RuleReport) {
-    let url = spec
-        .servers
-        .first()
-        .map(|s| s.url.trim_end_matches('/').to_string());
+    let url = spec.servers.first().map(|s| s.url.trim_end_matches('/').to_string());
     let changes = url
         .iter()
         .map(|u| format!("servers[0].url -> DEFAULT_BASE_URL = {u:?}"))
@@ -296,7 +288,12 @@ pub fn extract_bearer_scheme(spec: &OpenAPI) -> (Option<BearerScheme>, RuleRepor
     });
     let changes = bearer
         .iter()
-        .map(|b| format!("securitySchemes.{} (http bearer) -> Client::new_with_bearer_token", b.name))
+        .map(|b| {
+            format!(
+                "securitySchemes.{} (http bearer) -> Client::new_with_bearer_token",
+                b.name
+            )
+        })
         .collect();
     (
         bearer,
@@ -389,7 +386,9 @@ pub fn take_multipart_operations(spec: &mut OpenAPI) -> Result<(Vec<MultipartOpe
             let Some(op) = slot.as_ref() else { continue };
             let Some(body) = op.request_body.as_ref() else { continue };
             let body = resolve_request_body(&lookup, body)?;
-            let Some(media) = body.content.get(MULTIPART_FORM_DATA) else { continue };
+            let Some(media) = body.content.get(MULTIPART_FORM_DATA) else {
+                continue;
+            };
             let op_id = op
                 .operation_id
                 .clone()
@@ -579,7 +578,10 @@ paths:
     #[test]
     fn derive_operation_id_uses_method_and_path() {
         assert_eq!(derive_operation_id("post", "/ideogram/remix"), "post_ideogram_remix");
-        assert_eq!(derive_operation_id("get", "/v1/tasks/{task-id}"), "get_v1_tasks_task_id");
+        assert_eq!(
+            derive_operation_id("get", "/v1/tasks/{task-id}"),
+            "get_v1_tasks_task_id"
+        );
         assert_eq!(derive_operation_id("get", "/"), "get");
         assert_eq!(derive_operation_id("PATCH", "/A//B.c/"), "patch_a_b_c");
     }
@@ -590,10 +592,16 @@ paths:
         let report = assign_operation_ids(&mut s).unwrap();
         assert_eq!(
             report.changes,
-            vec!["GET /things/{thing-id} -> get_things_thing_id", "POST /upload -> post_upload"]
+            vec![
+                "GET /things/{thing-id} -> get_things_thing_id",
+                "POST /upload -> post_upload"
+            ]
         );
         let item = s.paths.paths["/things/{thing-id}"].as_item().unwrap();
-        assert_eq!(item.put.as_ref().unwrap().operation_id.as_deref(), Some("replace_thing"));
+        assert_eq!(
+            item.put.as_ref().unwrap().operation_id.as_deref(),
+            Some("replace_thing")
+        );
     }
 
     #[test]
@@ -672,7 +680,10 @@ paths:
                 ),
             ]
         );
-        assert!(!s.paths.paths.contains_key("/upload"), "the operation is gone from the spec");
+        assert!(
+            !s.paths.paths.contains_key("/upload"),
+            "the operation is gone from the spec"
+        );
         let schemas = &s.components.as_ref().unwrap().schemas;
         assert!(schemas.contains_key("PostUploadResponse") && schemas.contains_key("PostUploadResponse422"));
         assert_eq!(report.changes.len(), 3);

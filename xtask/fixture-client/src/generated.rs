@@ -410,8 +410,6 @@ pub mod multipart {
         /// Part `note`.
         pub note: ::std::option::Option<::std::string::String>,
         /// Part `page-limit`.
-        ///
-        /// Sent as the part `page-limit`.
         pub page_limit: ::std::option::Option<i64>,
         /// Part `public`.
         pub public: ::std::option::Option<bool>,
