@@ -413,6 +413,18 @@ fn emit_method(op: &MultipartOperation) -> Result<TokenStream> {
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let path = &op.path;
 
+    let raw_ident = format_ident!("{}_raw", op.operation_id);
+    let send_ident = format_ident!("{}_send", op.operation_id);
+    let raw_doc = doc_attrs(&format!(
+        "Sends `{} {}` like [`Client::{}`], but returns the response as it came, whatever its \
+         status, with its body unread.\n\n\
+         For callers that decode the body themselves: reading it in bounded chunks, or accepting \
+         response shapes the spec does not document.",
+        op.method.to_uppercase(),
+        op.path,
+        op.operation_id
+    ));
+
     Ok(quote! {
         #doc
         #deprecated
@@ -420,6 +432,27 @@ fn emit_method(op: &MultipartOperation) -> Result<TokenStream> {
             &'a self,
             body: multipart::#body_ident,
         ) -> Result<ResponseValue<#success_type>, Error<#error_type>> {
+            let response = self.#send_ident(body).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+                _ => #fallback,
+            }
+        }
+
+        #raw_doc
+        #deprecated
+        pub async fn #raw_ident<'a>(
+            &'a self,
+            body: multipart::#body_ident,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let response = self.#send_ident(body).await?;
+            Ok(ResponseValue::stream(response))
+        }
+
+        async fn #send_ident<'a, E>(
+            &'a self,
+            body: multipart::#body_ident,
+        ) -> Result<reqwest::Response, Error<E>> {
             let url = format!("{}{}", self.baseurl, #path);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -441,11 +474,7 @@ fn emit_method(op: &MultipartOperation) -> Result<TokenStream> {
             self.pre(&mut request, &info).await?;
             let result = self.exec(request, &info).await;
             self.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                #(#arms)*
-                _ => #fallback,
-            }
+            Ok(result?)
         }
     })
 }

@@ -390,6 +390,26 @@ impl Client {
         &'a self,
         body: multipart::PostIdeogramRemixBody,
     ) -> Result<ResponseValue<types::PostIdeogramRemixResponse>, Error<()>> {
+        let response = self.post_ideogram_remix_send(body).await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends `POST /ideogram/remix` like [`Client::post_ideogram_remix`], but returns the response as it came, whatever its status, with its body unread.
+    ///
+    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
+    pub async fn post_ideogram_remix_raw<'a>(
+        &'a self,
+        body: multipart::PostIdeogramRemixBody,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let response = self.post_ideogram_remix_send(body).await?;
+        Ok(ResponseValue::stream(response))
+    }
+    async fn post_ideogram_remix_send<'a, E>(
+        &'a self,
+        body: multipart::PostIdeogramRemixBody,
+    ) -> Result<reqwest::Response, Error<E>> {
         let url = format!("{}{}", self.baseurl, "/ideogram/remix");
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -415,10 +435,6 @@ impl Client {
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        Ok(result?)
     }
 }

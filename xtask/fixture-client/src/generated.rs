@@ -463,6 +463,32 @@ impl Client {
         &'a self,
         body: multipart::UploadAvatarBody,
     ) -> Result<ResponseValue<types::UploadAvatarResponse>, Error<types::Problem>> {
+        let response = self.upload_avatar_send(body).await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends `POST /avatars` like [`Client::upload_avatar`], but returns the response as it came, whatever its status, with its body unread.
+    ///
+    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
+    pub async fn upload_avatar_raw<'a>(
+        &'a self,
+        body: multipart::UploadAvatarBody,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let response = self.upload_avatar_send(body).await?;
+        Ok(ResponseValue::stream(response))
+    }
+    async fn upload_avatar_send<'a, E>(
+        &'a self,
+        body: multipart::UploadAvatarBody,
+    ) -> Result<reqwest::Response, Error<E>> {
         let url = format!("{}{}", self.baseurl, "/avatars");
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -488,23 +514,33 @@ impl Client {
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            413u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        Ok(result?)
     }
     /// Sends `PUT /documents` with a `multipart/form-data` body built from [`multipart::PutDocumentsBody`].
     pub async fn put_documents<'a>(
         &'a self,
         body: multipart::PutDocumentsBody,
     ) -> Result<ResponseValue<types::Document>, Error<()>> {
+        let response = self.put_documents_send(body).await?;
+        match response.status().as_u16() {
+            201u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+        }
+    }
+    /// Sends `PUT /documents` like [`Client::put_documents`], but returns the response as it came, whatever its status, with its body unread.
+    ///
+    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
+    pub async fn put_documents_raw<'a>(
+        &'a self,
+        body: multipart::PutDocumentsBody,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let response = self.put_documents_send(body).await?;
+        Ok(ResponseValue::stream(response))
+    }
+    async fn put_documents_send<'a, E>(
+        &'a self,
+        body: multipart::PutDocumentsBody,
+    ) -> Result<reqwest::Response, Error<E>> {
         let url = format!("{}{}", self.baseurl, "/documents");
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -530,10 +566,6 @@ impl Client {
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            _ => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-        }
+        Ok(result?)
     }
 }
