@@ -1,0 +1,6 @@
+//! Prints the JSON Schema of `ImageRequest`. `cargo xtask codegen` runs this
+//! and writes the output to `openapi/image_request.schema.json`.
+
+fn main() {
+    println!("{}", remix_client::request::json_schema());
+}
