@@ -499,6 +499,7 @@ impl Client {
         if let Some(id) = &api.request_id {
             span.record("request_id", id.as_str());
         }
+        debug!(kind = ?api.kind, code = api.code.as_deref(), "error answer");
         let retryable = matches!(status, 408 | 429 | 502 | 503 | 504) || (status == 500 && self.inner.config.retry_500);
         Err(Failure {
             retry_after: api.retry_after,

@@ -1,0 +1,469 @@
+//! Fault injection: a scripted loopback server per scenario, each asserting
+//! the attempts the server saw, the delay honored and the error returned.
+//! Delays are short (a few hundred milliseconds, or the one-second minimum
+//! of Retry-After) so the whole file runs in seconds.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use remix_client::{ApiErrorKind, Client, ClientBuilder, Error, ImageFile, ImageRequest, TimeoutPhase};
+use remix_tests::{Reply, TestServer, png, task_envelope};
+
+const KEY: &str = "sk-fault-key-abcdef";
+
+fn builder(server: &TestServer) -> ClientBuilder {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .backoff(Duration::from_millis(10), Duration::from_millis(40))
+        .attempt_timeout(Duration::from_secs(5))
+        .deadline(Duration::from_secs(10))
+}
+
+fn request() -> ImageRequest {
+    ImageRequest::builder("a lighthouse at dusk").build().unwrap()
+}
+
+fn image() -> ImageFile {
+    ImageFile::from_bytes(png(16, 16), "photo.png").unwrap()
+}
+
+fn ok() -> Reply {
+    Reply::json(200, task_envelope())
+}
+
+fn status(code: u16) -> Reply {
+    Reply::json(code, serde_json::json!({"error": format!("scripted {code}")}))
+}
+
+/// Time between the arrival of request `i` and request `i + 1`.
+fn gap(server: &TestServer, i: usize) -> Duration {
+    let r = server.requests();
+    r[i + 1].at.duration_since(r[i].at)
+}
+
+#[tokio::test]
+async fn status_429_then_200_honors_retry_after() {
+    let server = TestServer::start(vec![status(429).with_header("Retry-After", "1")], ok()).await;
+    let response = builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap();
+    assert!(response.task().is_some());
+    assert_eq!(server.hits(), 2);
+    let waited = gap(&server, 0);
+    assert!(
+        waited >= Duration::from_millis(950) && waited < Duration::from_millis(1800),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn status_503_twice_then_200() {
+    let server = TestServer::start(vec![status(503), status(503)], ok()).await;
+    let output = builder(&server)
+        .build()
+        .unwrap()
+        .remix_output(&request(), image())
+        .await
+        .unwrap();
+    assert_eq!((server.hits(), output.attempts), (3, 3));
+    for i in 0..2 {
+        assert!(
+            gap(&server, i) < Duration::from_millis(500),
+            "backoff stays within its 40 ms cap"
+        );
+    }
+}
+
+#[tokio::test]
+async fn status_500_is_not_retried() {
+    let server = TestServer::start(vec![status(500)], ok()).await;
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    assert_eq!(server.hits(), 1);
+    let api = err.api().expect("an API error");
+    assert_eq!((api.status, api.kind, api.attempts), (500, ApiErrorKind::Server, 1));
+}
+
+#[tokio::test]
+async fn status_500_is_retried_when_asked() {
+    let server = TestServer::start(vec![status(500)], ok()).await;
+    builder(&server)
+        .retry_500(true)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap();
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn status_402_is_not_retried() {
+    let server = TestServer::start(
+        vec![Reply::json(402, serde_json::json!({"error": "daily_limit"})).with_header("Retry-After", "1")],
+        ok(),
+    )
+    .await;
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    assert_eq!(server.hits(), 1);
+    assert_eq!(err.api().unwrap().kind, ApiErrorKind::PaymentRequired);
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date() {
+    let at = SystemTime::now() + Duration::from_secs(2);
+    let server = TestServer::start(vec![status(503).with_header("Retry-After", &httpdate_fmt(at))], ok()).await;
+    builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap();
+    assert_eq!(server.hits(), 2);
+    // HTTP dates have whole seconds: the wait is between 1 and 2 s.
+    let waited = gap(&server, 0);
+    assert!(
+        waited >= Duration::from_millis(950) && waited < Duration::from_millis(2500),
+        "{waited:?}"
+    );
+}
+
+fn httpdate_fmt(at: SystemTime) -> String {
+    // RFC 7231 IMF-fixdate, computed by hand to keep the test free of
+    // another date crate.
+    let secs = at.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let name = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(month - 1) as usize];
+    format!("{weekday}, {day:02} {name} {year} {h:02}:{m:02}:{s:02} GMT")
+}
+
+#[test]
+fn http_date_formatting_is_right() {
+    assert_eq!(
+        httpdate_fmt(SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_046_800)),
+        "Tue, 25 Nov 2025 05:00:00 GMT"
+    );
+}
+
+#[tokio::test]
+async fn retries_exhausted_returns_the_last_error() {
+    let server = TestServer::always(status(503)).await;
+    let err = builder(&server)
+        .max_retries(2)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    assert_eq!(server.hits(), 3);
+    let api = err.api().expect("the last API error");
+    assert_eq!((api.status, api.attempts), (503, 3));
+    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn max_retries_zero_disables_retries() {
+    let server = TestServer::always(status(503)).await;
+    builder(&server)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn reset_during_upload_is_a_transport_error_and_not_retried() {
+    let server = TestServer::start(vec![Reply::Reset { after: 1024 }], ok()).await;
+    let big = ImageFile::from_bytes(png(512, 512), "big.png").unwrap();
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), big)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        server.hits(),
+        1,
+        "the upload may have reached the server: no blind retry"
+    );
+    match err {
+        Error::Transport { attempts, .. } => assert_eq!(attempts, 1),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_attempt_timeout() {
+    let server = TestServer::always(Reply::Hang).await;
+    let started = Instant::now();
+    let err = builder(&server)
+        .attempt_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                phase: TimeoutPhase::Attempt,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        server.hits(),
+        1,
+        "a timed-out upload may have been accepted: not retried"
+    );
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
+}
+
+#[tokio::test]
+async fn deadline_shorter_than_the_retries() {
+    let server = TestServer::always(status(429).with_header("Retry-After", "2")).await;
+    let started = Instant::now();
+    let err = builder(&server)
+        .deadline(Duration::from_millis(800))
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    match &err {
+        Error::Timeout {
+            phase: TimeoutPhase::Deadline,
+            attempts: 1,
+            last_error: Some(last),
+            ..
+        } => assert_eq!(last.status(), Some(429)),
+        other => panic!("expected a deadline timeout, got {other:?}"),
+    }
+    assert_eq!(server.hits(), 1);
+    assert!(
+        took < Duration::from_millis(800),
+        "no wait that cannot finish in time: {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn deadline_passing_during_an_attempt() {
+    let server = TestServer::always(ok().delayed(Duration::from_secs(3))).await;
+    let started = Instant::now();
+    let err = builder(&server)
+        .deadline(Duration::from_millis(400))
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                phase: TimeoutPhase::Deadline,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_millis(1500));
+}
+
+#[tokio::test]
+async fn a_50_mib_success_body_is_cut_at_the_limit() {
+    let server = TestServer::always(Reply::Endless {
+        status: 200,
+        limit: 50 * 1024 * 1024,
+    })
+    .await;
+    let started = Instant::now();
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decode {
+            status,
+            reason,
+            body_prefix,
+        } => {
+            assert_eq!(*status, 200);
+            assert!(reason.contains("larger than 1048576 bytes"), "{reason}");
+            assert_eq!(body_prefix.len(), 512);
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the rest of the body is not read"
+    );
+}
+
+#[tokio::test]
+async fn a_50_mib_error_body_is_cut_at_64_kib() {
+    let server = TestServer::always(Reply::Endless {
+        status: 502,
+        limit: 50 * 1024 * 1024,
+    })
+    .await;
+    let err = builder(&server)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status, 502);
+    assert!(api.body_prefix.len() <= 512);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_then_reported() {
+    // Bind and drop a listener: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .backoff(Duration::from_millis(5), Duration::from_millis(10))
+        .build()
+        .unwrap();
+    match client.remix(&request(), image()).await.unwrap_err() {
+        Error::Transport { attempts, message, .. } => {
+            assert_eq!(attempts, 3, "nothing was sent, so every attempt is made");
+            assert!(message.contains("could not connect"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_one_shot_reader_is_not_retried() {
+    let server = TestServer::start(vec![status(503)], ok()).await;
+    let bytes = png(16, 16);
+    let len = bytes.len() as u64;
+    let image = ImageFile::from_reader(std::io::Cursor::new(bytes), len, "r.png")
+        .await
+        .unwrap();
+    assert!(!image.is_replayable());
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image)
+        .await
+        .unwrap_err();
+    assert_eq!(server.hits(), 1);
+    assert_eq!(err.status(), Some(503));
+}
+
+#[tokio::test]
+async fn a_file_is_reopened_for_every_attempt() {
+    let server = TestServer::start(vec![status(503)], ok()).await;
+    let dir = std::env::temp_dir().join(format!("remix-retry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("retry.png");
+    std::fs::write(&path, png(32, 32)).unwrap();
+    let image = ImageFile::from_path(&path).await.unwrap();
+    builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image)
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(r.parts()[1].body, png(32, 32), "each attempt sends the whole file");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let elsewhere = TestServer::always(ok()).await;
+    let server = TestServer::always(
+        Reply::raw(307, "text/plain", "moved").with_header("Location", &format!("{}/ideogram/remix", elsewhere.url())),
+    )
+    .await;
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap_err();
+    let api = err.api().expect("an API error");
+    assert_eq!((api.status, api.kind), (307, ApiErrorKind::Redirect));
+    assert!(api.message.contains("not followed"), "{}", api.message);
+    assert_eq!(elsewhere.hits(), 0, "neither the key nor the image went elsewhere");
+}
+
+#[tokio::test]
+async fn html_empty_truncated_and_mistyped_bodies_never_panic() {
+    let bodies: Vec<(u16, &str, &[u8])> = vec![
+        (200, "text/html", b"<html>gateway</html>"),
+        (200, "application/json", b""),
+        (200, "application/json", br#"{"code": 200, "message": "ok", "request_id": "r", "data": {"task_id": "#),
+        (200, "application/json", br#"{"code": 200, "message": "ok", "request_id": "r", "data": {"task_id": 1, "task_status": "x", "created_at": 1, "updated_at": 1}}"#),
+        (200, "application/json", br#"{"created": 5, "data": [{}]}"#),
+        (200, "application/json", b"[1,2,3]"),
+        (400, "application/json", br#"{"error": {"message": 7}}"#),
+        (503, "text/html", b""),
+    ];
+    for (code, content_type, body) in bodies {
+        let server = TestServer::always(Reply::raw(code, content_type, body.to_vec())).await;
+        let err = builder(&server)
+            .max_retries(0)
+            .build()
+            .unwrap()
+            .remix(&request(), image())
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(code), "{err}");
+        assert!(matches!(err, Error::Decode { .. } | Error::Api(_)), "{err:?}");
+    }
+}
