@@ -5,7 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
+use futures_core::Stream;
 use remix_raw::multipart::FilePart;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio_util::io::ReaderStream;
@@ -65,7 +69,11 @@ impl ImageFormat {
     }
 }
 
-type OneShot = Arc<Mutex<Option<FilePart>>>;
+type ByteStream = std::pin::Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
+type OneShot = Arc<Mutex<Option<ByteStream>>>;
+
+/// A progress callback: bytes sent (or received) so far, and the total.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 #[derive(Clone)]
 enum Source {
@@ -90,6 +98,7 @@ pub struct ImageFile {
     format: ImageFormat,
     length: u64,
     source: Source,
+    progress: Option<Progress>,
 }
 
 impl std::fmt::Debug for ImageFile {
@@ -104,6 +113,7 @@ impl std::fmt::Debug for ImageFile {
             .field("format", &self.format)
             .field("length", &self.length)
             .field("source", &source)
+            .field("progress", &self.progress.is_some())
             .finish()
     }
 }
@@ -197,6 +207,7 @@ impl ImageFile {
             format,
             length: meta.len(),
             source: Source::Path(path.to_path_buf()),
+            progress: None,
         })
     }
 
@@ -211,6 +222,7 @@ impl ImageFile {
             format,
             length: bytes.len() as u64,
             source: Source::Bytes(bytes),
+            progress: None,
         })
     }
 
@@ -234,12 +246,12 @@ impl ImageFile {
         let format = check(file_name, &head, length)?;
         let rest = length - head.len() as u64;
         let stream = ReaderStream::with_capacity(std::io::Cursor::new(head).chain(reader.take(rest)), READ_CHUNK);
-        let part = FilePart::from_stream(stream, length);
         Ok(ImageFile {
             name: sanitize_file_name(file_name, format),
             format,
             length,
-            source: Source::Reader(Arc::new(Mutex::new(Some(part)))),
+            source: Source::Reader(Arc::new(Mutex::new(Some(Box::pin(stream))))),
+            progress: None,
         })
     }
 
@@ -274,12 +286,26 @@ impl ImageFile {
         !matches!(self.source, Source::Reader(_))
     }
 
+    /// Calls `progress(sent, total)` as the upload goes out, for every
+    /// attempt (a retry starts again from zero).
+    pub fn with_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
     /// The multipart file part for one upload: the shared bytes, the file
     /// reopened, or the reader (once).
     pub(crate) async fn to_part(&self) -> Result<FilePart, ImageError> {
-        let part = match &self.source {
-            Source::Bytes(bytes) => FilePart::from_bytes(bytes.clone()),
-            Source::Path(path) => {
+        let part = match (&self.source, &self.progress) {
+            (Source::Bytes(bytes), None) => FilePart::from_bytes(bytes.clone()),
+            (Source::Bytes(bytes), Some(progress)) => {
+                let chunks = Chunks {
+                    bytes: bytes.clone(),
+                    offset: 0,
+                };
+                FilePart::from_stream(Counting::new(chunks, self.length, progress.clone()), self.length)
+            }
+            (Source::Path(path), progress) => {
                 let file = tokio::fs::File::open(path).await.map_err(|e| io_error(path, e))?;
                 let actual = file.metadata().await.map_err(|e| io_error(path, e))?.len();
                 if actual != self.length {
@@ -289,19 +315,82 @@ impl ImageFile {
                         actual,
                     });
                 }
-                FilePart::from_stream(ReaderStream::with_capacity(file, READ_CHUNK), self.length)
+                let stream = ReaderStream::with_capacity(file, READ_CHUNK);
+                match progress {
+                    Some(p) => FilePart::from_stream(Counting::new(stream, self.length, p.clone()), self.length),
+                    None => FilePart::from_stream(stream, self.length),
+                }
             }
-            Source::Reader(slot) => slot
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take()
-                .ok_or_else(|| ImageError::Consumed {
-                    name: self.name.clone(),
-                })?,
+            (Source::Reader(slot), progress) => {
+                let stream = slot
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .take()
+                    .ok_or_else(|| ImageError::Consumed {
+                        name: self.name.clone(),
+                    })?;
+                match progress {
+                    Some(p) => FilePart::from_stream(Counting::new(stream, self.length, p.clone()), self.length),
+                    None => FilePart::from_stream(stream, self.length),
+                }
+            }
         };
         Ok(part
             .file_name(self.name.clone())
             .content_type(self.format.content_type()))
+    }
+}
+
+/// Shared bytes as a stream of slices (no copies), so progress can be told.
+struct Chunks {
+    bytes: Bytes,
+    offset: usize,
+}
+
+impl Stream for Chunks {
+    type Item = std::io::Result<Bytes>;
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.offset >= self.bytes.len() {
+            return Poll::Ready(None);
+        }
+        let end = (self.offset + READ_CHUNK).min(self.bytes.len());
+        let chunk = self.bytes.slice(self.offset..end);
+        self.offset = end;
+        Poll::Ready(Some(Ok(chunk)))
+    }
+}
+
+/// A stream that reports how many bytes passed through it.
+pub(crate) struct Counting<S> {
+    inner: S,
+    seen: u64,
+    total: u64,
+    progress: Progress,
+}
+
+impl<S> Counting<S> {
+    pub(crate) fn new(inner: S, total: u64, progress: Progress) -> Self {
+        Counting {
+            inner,
+            seen: 0,
+            total,
+            progress,
+        }
+    }
+}
+
+impl<S> Stream for Counting<S>
+where
+    S: Stream<Item = std::io::Result<Bytes>> + Unpin,
+{
+    type Item = std::io::Result<Bytes>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let next = Pin::new(&mut self.inner).poll_next(cx);
+        if let Poll::Ready(Some(Ok(chunk))) = &next {
+            self.seen += chunk.len() as u64;
+            (self.progress)(self.seen, self.total);
+        }
+        next
     }
 }
 
