@@ -479,63 +479,22 @@ async fn read_chunked(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Res
     }
 }
 
-/// A small valid PNG (an 8-bit grey image of `width` x `height`), made
-/// here so no test depends on a file or the network.
+/// A small valid PNG (RGB, `width` x `height`), made here so no test
+/// depends on a file or the network. The encoder is the mock's.
 pub fn png(width: u32, height: u32) -> Vec<u8> {
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
+    remix_mock::png::encode(width, height, |x, y| {
+        [(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8]
+    })
+}
+
+/// Width and height from a PNG's IHDR chunk.
+pub fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    if !png.starts_with(b"\x89PNG\r\n\x1a\n") || png.len() < 24 || &png[12..16] != b"IHDR" {
+        return None;
     }
-    fn adler32(data: &[u8]) -> u32 {
-        let (mut a, mut b) = (1u32, 0u32);
-        for &d in data {
-            a = (a + u32::from(d)) % 65521;
-            b = (b + a) % 65521;
-        }
-        (b << 16) | a
-    }
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut c = kind.to_vec();
-        c.extend_from_slice(data);
-        out.extend_from_slice(&c);
-        out.extend_from_slice(&crc32(&c).to_be_bytes());
-    }
-    let mut raw = Vec::new();
-    for y in 0..height {
-        raw.push(0); // filter: none
-        raw.extend((0..width).map(|x| ((x + y) % 256) as u8));
-    }
-    // zlib stream of stored (uncompressed) blocks.
-    let mut z = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        z.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        z.extend_from_slice(&len.to_le_bytes());
-        z.extend_from_slice(&(!len).to_le_bytes());
-        z.extend_from_slice(block);
-    }
-    z.extend_from_slice(&adler32(&raw).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&width.to_be_bytes());
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
-    out
+    let w = u32::from_be_bytes(png[16..20].try_into().ok()?);
+    let h = u32::from_be_bytes(png[20..24].try_into().ok()?);
+    Some((w, h))
 }
 
 #[cfg(test)]
@@ -554,9 +513,95 @@ mod tests {
     }
 
     #[test]
-    fn png_has_signature_and_grows_with_size() {
-        let small = png(4, 4);
-        assert!(small.starts_with(b"\x89PNG\r\n\x1a\n"));
+    fn png_has_signature_and_size() {
+        let small = png(4, 3);
+        assert_eq!(png_size(&small), Some((4, 3)));
         assert!(png(64, 64).len() > small.len());
+        assert_eq!(png_size(b"GIF89a"), None);
+    }
+}
+
+/// The workspace's binaries, built once per test process (a no-op when
+/// they are fresh), and a running `remix-mock` process.
+pub mod bins {
+    use std::io::{BufRead, BufReader};
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Output, Stdio};
+    use std::sync::OnceLock;
+
+    fn target_dir() -> PathBuf {
+        // tests/ -> the workspace root -> target/debug (or $CARGO_TARGET_DIR/debug).
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        target.join("debug")
+    }
+
+    /// Path of a workspace binary (`remix`, `remix-mock`), after building them.
+    pub fn path(name: &str) -> PathBuf {
+        static BUILT: OnceLock<()> = OnceLock::new();
+        BUILT.get_or_init(|| {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+                .args(["build", "--quiet", "--package", "remix-cli", "--package", "remix-mock"])
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building remix and remix-mock failed");
+        });
+        target_dir().join(name)
+    }
+
+    /// Runs `remix` with `args`, with no REMIX_* variables from the caller's
+    /// environment, and returns its output.
+    pub fn remix(args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(path("remix"));
+        cmd.args(args)
+            .env_remove("REMIX_API_KEY")
+            .env_remove("REMIX_BASE_URL")
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("remix runs")
+    }
+
+    /// A `remix-mock` process on 127.0.0.1, port 0; killed on drop.
+    pub struct Mock {
+        child: Child,
+        /// `http://127.0.0.1:PORT`, from the mock's first stdout line.
+        pub url: String,
+    }
+
+    impl Mock {
+        /// Starts the mock with extra flags.
+        pub fn start(args: &[&str]) -> Mock {
+            let mut child = Command::new(path("remix-mock"))
+                .args(["--port", "0"])
+                .args(args)
+                .env_remove("REMIX_MOCK_API_KEY")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("remix-mock starts");
+            let stdout = child.stdout.take().expect("piped stdout");
+            let mut line = String::new();
+            BufReader::new(stdout).read_line(&mut line).expect("the first line");
+            let url = line.trim().to_string();
+            assert!(
+                url.starts_with("http://127.0.0.1:"),
+                "first line is the address: {url:?}"
+            );
+            Mock { child, url }
+        }
+    }
+
+    impl Drop for Mock {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }

@@ -66,15 +66,15 @@ struct Args {
     negative_prompt: Option<String>,
 
     /// How many images, 1 to 8.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     num_images: Option<u32>,
 
     /// How much the source image weighs, 1 to 100.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     image_weight: Option<u32>,
 
     /// Random seed, 0 to 2147483647.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     seed: Option<u32>,
 
     /// A preset palette: EMBER, FRESH, JUNGLE, MAGIC, MELON, MOSAIC, PASTEL, ULTRAMARINE.
@@ -105,11 +105,11 @@ struct Args {
     api_key: Option<String>,
 
     /// Overall time limit in seconds, retries included.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     timeout: Option<u64>,
 
     /// Retries after the first attempt (0 disables them).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     max_retries: Option<u32>,
 
     /// Check everything and print what would be sent; needs no key and no network.
@@ -462,14 +462,25 @@ async fn run(args: Args) -> Result<(), Failure> {
     if args.dry_run {
         let json = request.to_json();
         if args.json {
-            let out = serde_json::json!({
-                "image_request": serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(),
-                "image_file": {
-                    "file_name": image.file_name(),
-                    "content_type": image.content_type(),
-                    "size": image.len(),
+            #[derive(serde::Serialize)]
+            struct FilePart<'a> {
+                file_name: &'a str,
+                content_type: &'a str,
+                size: u64,
+            }
+            #[derive(serde::Serialize)]
+            struct DryRun<'a> {
+                image_request: &'a ImageRequest,
+                image_file: FilePart<'a>,
+            }
+            let out = DryRun {
+                image_request: &request,
+                image_file: FilePart {
+                    file_name: image.file_name(),
+                    content_type: image.content_type(),
+                    size: image.len(),
                 },
-            });
+            };
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         } else {
             println!("dry run: nothing was sent");

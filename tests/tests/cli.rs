@@ -1,0 +1,512 @@
+//! The `remix` CLI against a `remix-mock` process on port 0 (or the
+//! scripted test server): both answer shapes with --download, every exit
+//! code, --dry-run output pinned, and the key never printed.
+
+use std::path::{Path, PathBuf};
+
+use remix_tests::bins::{Mock, remix};
+use remix_tests::{Reply, TestServer, png, png_size};
+
+const KEY: &str = "sk-cli-test-9c1d";
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("remix-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+    fn image(&self) -> String {
+        let path = self.path("photo.png");
+        std::fs::write(&path, png(32, 24)).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn code(output: &std::process::Output) -> i32 {
+    output.status.code().expect("exited, not killed")
+}
+
+#[test]
+fn task_envelope_success_prints_the_task() {
+    let mock = Mock::start(&["--seed", "7"]);
+    let dir = Scratch::new("task");
+    let out = remix(
+        &["--image", &dir.image(), "--prompt", "a sunset", "--base-url", &mock.url],
+        &[("REMIX_API_KEY", KEY)],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "task task-7-0000 is SUBMITTED (request id req-7-0000)\n"
+    );
+}
+
+#[test]
+fn native_success_downloads_every_image() {
+    let mock = Mock::start(&["--native", "--seed", "3"]);
+    let dir = Scratch::new("native");
+    let downloads = dir.path("out");
+    std::fs::create_dir(&downloads).unwrap();
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "a sunset",
+            "--aspect-ratio",
+            "16:9",
+            "--num-images",
+            "2",
+            "--base-url",
+            &mock.url,
+            "--api-key",
+            KEY,
+            "--download",
+            downloads.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("2 image(s), created "), "{stdout}");
+    assert!(stdout.contains("(1280x720, seed "), "{stdout}");
+    for i in 1..=2 {
+        let file = downloads.join(format!("remix-{i}.png"));
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(
+            png_size(&bytes),
+            Some((1280, 720)),
+            "{} is a real 1280x720 PNG",
+            file.display()
+        );
+        assert!(
+            stdout.contains(&format!("saved {} ({} bytes)", file.display(), bytes.len())),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn json_prints_the_answer_as_sent() {
+    let mock = Mock::start(&["--native", "--seed", "1"]);
+    let dir = Scratch::new("json");
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &mock.url,
+            "--api-key",
+            KEY,
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["data"][0]["resolution"], "1024x1024");
+    assert_eq!(json["created"], "2025-11-24T16:00:00Z");
+}
+
+#[test]
+fn a_download_never_overwrites_and_exits_6() {
+    let mock = Mock::start(&["--native"]);
+    let dir = Scratch::new("overwrite");
+    let downloads = dir.path("out");
+    std::fs::create_dir(&downloads).unwrap();
+    std::fs::write(downloads.join("remix-1.png"), b"keep me").unwrap();
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &mock.url,
+            "--api-key",
+            KEY,
+            "--download",
+            downloads.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 6);
+    assert_eq!(std::fs::read(downloads.join("remix-1.png")).unwrap(), b"keep me");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("already exists") && stderr.contains("hint:"),
+        "{stderr}"
+    );
+}
+
+/// Exit 2: usage errors and invalid requests, with nothing uploaded.
+#[test]
+fn invalid_input_exits_2_before_any_upload() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(TestServer::always(Reply::json(200, remix_tests::task_envelope())));
+    let dir = Scratch::new("exit2");
+    let image = dir.image();
+    let gif = dir.path("a.gif");
+    std::fs::write(&gif, b"GIF89a\x01\x00\x01\x00").unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["--image", &image, "--prompt", "p", "--num-images", "9"],
+            "--num-images",
+        ),
+        (vec!["--image", &image, "--prompt", ""], "--prompt"),
+        (
+            vec![
+                "--image",
+                &image,
+                "--prompt",
+                "p",
+                "--aspect-ratio",
+                "16:9",
+                "--resolution",
+                "1024x1024",
+            ],
+            "--resolution",
+        ),
+        (
+            vec![
+                "--image",
+                &image,
+                "--prompt",
+                "p",
+                "--model",
+                "V_1",
+                "--style-type",
+                "ANIME",
+            ],
+            "--style-type",
+        ),
+        (
+            vec!["--image", &image, "--prompt", "p", "--aspect-ratio", "5:4"],
+            "ASPECT_",
+        ),
+        (
+            vec!["--image", &image, "--prompt", "p", "--color", "#GG0000"],
+            "--color",
+        ),
+        (vec!["--image", &image, "--prompt", "p", "--model", "v2"], "use one of"),
+        (vec!["--image", gif.to_str().unwrap(), "--prompt", "p"], "--image"),
+        (vec!["--image", &image, "--prompt", "p", "--seed", "-1"], "--seed"),
+        (vec!["--image", &image], "--prompt"),
+    ];
+    let url = server.url();
+    for (args, needle) in cases {
+        let mut all = args.clone();
+        all.extend(["--base-url", &url, "--api-key", KEY]);
+        let out = remix(&all, &[]);
+        let stderr = text(&out.stderr);
+        assert_eq!(code(&out), 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: the message names {needle}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert_eq!(server.hits(), 0, "nothing was uploaded");
+}
+
+#[test]
+fn a_missing_key_exits_2_with_a_hint() {
+    let dir = Scratch::new("nokey");
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            "http://127.0.0.1:9",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("hint: pass --api-key or set REMIX_API_KEY"));
+}
+
+#[test]
+fn an_api_error_exits_3_without_printing_the_key() {
+    let mock = Mock::start(&["--api-key", "the-right-key"]);
+    let dir = Scratch::new("exit3");
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &mock.url,
+            "--api-key",
+            KEY,
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 3);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("HTTP 401") && stderr.contains("hint: check --api-key"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(KEY) && !text(&out.stdout).contains(KEY), "{stderr}");
+}
+
+#[test]
+fn a_scripted_402_exits_3_and_is_not_retried() {
+    let mock = Mock::start(&["--fail-with", "402:1"]);
+    let dir = Scratch::new("402");
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &mock.url,
+            "--api-key",
+            KEY,
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 3);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("HTTP 402") && stderr.contains("insufficient_funds"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("attempts"), "one attempt only: {stderr}");
+}
+
+#[test]
+fn a_scripted_429_is_retried_after_retry_after() {
+    let mock = Mock::start(&["--fail-with", "429:1", "--retry-after", "1", "--seed", "5"]);
+    let dir = Scratch::new("429");
+    let started = std::time::Instant::now();
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &mock.url,
+            "--api-key",
+            KEY,
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("(2 attempts)"));
+    assert!(started.elapsed() >= std::time::Duration::from_millis(950));
+}
+
+#[test]
+fn a_network_failure_exits_4() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = Scratch::new("exit4");
+    let url = format!("http://127.0.0.1:{port}");
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &url,
+            "--api-key",
+            KEY,
+            "--max-retries",
+            "0",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 4);
+    assert!(text(&out.stderr).contains("hint: check --base-url"));
+}
+
+#[test]
+fn a_timeout_exits_4() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(TestServer::always(Reply::Hang));
+    let dir = Scratch::new("timeout");
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &server.url(),
+            "--api-key",
+            KEY,
+            "--timeout",
+            "1",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 4);
+    assert!(text(&out.stderr).contains("timed out"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn an_undecodable_answer_exits_5() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(TestServer::always(Reply::json(200, serde_json::json!({"weird": true}))));
+    let dir = Scratch::new("exit5");
+    let out = remix(
+        &[
+            "--image",
+            &dir.image(),
+            "--prompt",
+            "p",
+            "--base-url",
+            &server.url(),
+            "--api-key",
+            KEY,
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 5);
+    assert!(
+        text(&out.stderr).contains("undecodable response"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+fn dry_run(dir: &Path, extra: &[&str]) -> String {
+    let image = dir.join("photo.png");
+    std::fs::write(&image, png(32, 24)).unwrap();
+    let mut args = vec!["--image", image.to_str().unwrap(), "--dry-run"];
+    args.extend(extra);
+    let out = remix(&args, &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+fn dry_run_needs_no_key_and_prints_what_would_be_sent() {
+    let dir = Scratch::new("dry");
+    let shown = dry_run(
+        &dir.0,
+        &[
+            "--prompt",
+            "a beautiful sunset over mountains",
+            "--aspect-ratio",
+            "16:9",
+            "--model",
+            "V_2",
+            "--style-type",
+            "REALISTIC",
+            "--magic-prompt",
+            "AUTO",
+            "--magic-prompt-version",
+            "V_0_4",
+            "--negative-prompt",
+            "clouds,blur",
+            "--num-images",
+            "2",
+            "--image-weight",
+            "60",
+            "--seed",
+            "123456",
+            "--color",
+            "#FF0000:0.6",
+            "--color",
+            "#00f",
+        ],
+    );
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn dry_run_json() {
+    let dir = Scratch::new("dryjson");
+    let shown = dry_run(
+        &dir.0,
+        &[
+            "--prompt",
+            "p",
+            "--resolution",
+            "1536x640",
+            "--palette",
+            "FRESH",
+            "--json",
+        ],
+    );
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn dry_run_of_a_request_file() {
+    let dir = Scratch::new("dryfile");
+    let file = dir.path("request.json");
+    std::fs::write(&file, r#"{"prompt": "from a file", "model": "V_2A", "num_images": 3}"#).unwrap();
+    let shown = dry_run(&dir.0, &["--request-file", file.to_str().unwrap()]);
+    insta::assert_snapshot!(shown);
+    let bad = dir.path("bad.json");
+    std::fs::write(&bad, r#"{"prompt": "x", "promt": "typo"}"#).unwrap();
+    let image = dir.path("photo.png");
+    let out = remix(
+        &[
+            "--image",
+            image.to_str().unwrap(),
+            "--request-file",
+            bad.to_str().unwrap(),
+            "--dry-run",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("fix `promt` in the --request-file JSON"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = remix(&["--help"], &[]);
+    assert_eq!(code(&out), 0);
+    let help = text(&out.stdout);
+    for line in [
+        "2  usage error or invalid request",
+        "3  the API answered",
+        "4  network error",
+        "5  the answer",
+    ] {
+        assert!(help.contains(line), "{line}: {help}");
+    }
+    assert!(!help.contains(KEY));
+}
+
+#[test]
+fn the_key_from_the_environment_is_not_shown_in_help() {
+    let out = remix(&["--help"], &[("REMIX_API_KEY", KEY)]);
+    assert!(!text(&out.stdout).contains(KEY));
+}
