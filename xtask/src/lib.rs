@@ -3,5 +3,6 @@
 //! helpers around it.
 
 pub mod codegen;
+pub mod demo;
 pub mod multipart;
 pub mod normalize;

@@ -11,6 +11,9 @@ commands:
   codegen [--check]   regenerate the raw client crate and the other generated
                       files from openapi/; --check writes nothing and fails if
                       any of them is stale
+  demo                the main job, offline: start remix-mock, remix
+                      assets/sunset.png through it with the remix CLI, and
+                      download the images into target/remix-demo/
 ";
 
 fn main() -> ExitCode {
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
+        ["demo"] => xtask::demo::run(),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
