@@ -438,9 +438,13 @@ impl Client {
     async fn attempt(&self, json: &str, image: &ImageFile, attempt: u32) -> Result<RemixOutput, Failure> {
         let span = tracing::Span::current();
         let part = image.to_part().await.map_err(|e| Failure::fatal(e.into()))?;
+        // Parts the spec adds later stay unset until this crate sets them;
+        // the update syntax keeps a regenerated body type compiling.
+        #[allow(clippy::needless_update)]
         let body = PostIdeogramRemixBody {
             image_request: Some(json.to_string()),
             image_file: Some(part),
+            ..Default::default()
         };
         debug!(bytes = image.len(), "sending");
         let response = match self.inner.raw.post_ideogram_remix_raw(body).await {
