@@ -2,6 +2,7 @@
 //! client crate (normalization, progenitor, our multipart emitter) and the
 //! helpers around it.
 
+pub mod bench;
 pub mod codegen;
 pub mod demo;
 pub mod multipart;

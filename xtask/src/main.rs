@@ -11,6 +11,9 @@ commands:
   codegen [--check]   regenerate the raw client crate and the other generated
                       files from openapi/; --check writes nothing and fails if
                       any of them is stale
+  bench               every benchmark (client vs hand-written reqwest, memory,
+                      request building, codegen and cold builds), printed
+                      as Markdown and written to target/remix-bench/report.md
   demo                the main job, offline: start remix-mock, remix
                       assets/sunset.png through it with the remix CLI, and
                       download the images into target/remix-demo/
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
         ["demo"] => xtask::demo::run(),
+        ["bench"] => run_bench(),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -39,6 +43,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_bench() -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let report = xtask::bench::run()?;
+    let path = codegen::workspace_root().join("target/remix-bench/report.md");
+    std::fs::write(&path, &report)?;
+    println!("{report}");
+    eprintln!("==> {:.0} s in all; report written to target/remix-bench/report.md", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_codegen(mode: Mode) -> anyhow::Result<ExitCode> {
