@@ -35,12 +35,20 @@ fn median(mut values: Vec<Duration>) -> Duration {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())))
+        .and_then(|c| {
+            c.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+            })
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().find_map(|l| l.strip_prefix("MemTotal:").map(|v| v.trim().to_string())))
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:").map(|v| v.trim().to_string()))
+        })
         .unwrap_or_default();
     let rustc = Command::new("rustc")
         .arg("--version")
@@ -66,7 +74,9 @@ fn write_image(path: &Path, size: usize) -> Result<()> {
 fn cold_build(dir: &Path, target: &Path, package: Option<&str>) -> Result<Duration> {
     let _ = std::fs::remove_dir_all(target);
     let mut cmd = Command::new(cargo());
-    cmd.current_dir(dir).args(["build", "--quiet", "--offline"]).env("CARGO_TARGET_DIR", target);
+    cmd.current_dir(dir)
+        .args(["build", "--quiet", "--offline"])
+        .env("CARGO_TARGET_DIR", target);
     if let Some(p) = package {
         cmd.args(["--package", p]);
     }
@@ -88,7 +98,9 @@ pub fn run() -> Result<String> {
 
     eprintln!("==> building remix-bench (release)");
     run_ok(
-        Command::new(cargo()).current_dir(&root).args(["build", "--quiet", "--release", "--package", "remix-bench"]),
+        Command::new(cargo())
+            .current_dir(&root)
+            .args(["build", "--quiet", "--release", "--package", "remix-bench"]),
         "cargo build --release -p remix-bench",
     )?;
     let bench = target.join("release").join("remix-bench");
@@ -116,7 +128,10 @@ pub fn run() -> Result<String> {
         let file_arg = file.to_str().context("a UTF-8 path")?;
         let mut rss_rows = String::new();
         for mode in ["path", "bytes"] {
-            let out = run_ok(Command::new(&bench).args(["rss", mode, file_arg, &url]), "remix-bench rss")?;
+            let out = run_ok(
+                Command::new(&bench).args(["rss", mode, file_arg, &url]),
+                "remix-bench rss",
+            )?;
             let fields: Vec<u64> = out.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
             let [size, before, after] = fields[..] else {
                 bail!("unexpected rss output {out:?}");
@@ -155,7 +170,9 @@ pub fn run() -> Result<String> {
     for _ in 0..5 {
         let started = Instant::now();
         run_ok(
-            Command::new(cargo()).current_dir(&root).args(["xtask", "codegen", "--check"]),
+            Command::new(cargo())
+                .current_dir(&root)
+                .args(["xtask", "codegen", "--check"]),
             "cargo xtask codegen --check",
         )?;
         codegen.push(started.elapsed());
@@ -174,7 +191,10 @@ pub fn run() -> Result<String> {
          serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\
          tokio = { version = \"1\", default-features = false, features = [\"fs\", \"io-util\", \"time\"] }\n",
     )?;
-    std::fs::write(bare.join("src/lib.rs"), "pub use reqwest;\npub use serde;\npub use serde_json;\npub use tokio;\n")?;
+    std::fs::write(
+        bare.join("src/lib.rs"),
+        "pub use reqwest;\npub use serde;\npub use serde_json;\npub use tokio;\n",
+    )?;
     std::fs::copy(root.join("Cargo.lock"), bare.join("Cargo.lock"))?;
     let bare_cold = cold_build(&bare, &target.join("bench-cold-bare"), None)?;
 

@@ -51,7 +51,10 @@ fn run_bench() -> anyhow::Result<ExitCode> {
     let path = codegen::workspace_root().join("target/remix-bench/report.md");
     std::fs::write(&path, &report)?;
     println!("{report}");
-    eprintln!("==> {:.0} s in all; report written to target/remix-bench/report.md", started.elapsed().as_secs_f64());
+    eprintln!(
+        "==> {:.0} s in all; report written to target/remix-bench/report.md",
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

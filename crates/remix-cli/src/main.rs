@@ -529,7 +529,7 @@ async fn run(args: Args) -> Result<(), Failure> {
     let output = result.map_err(|e| from_error(&e, args.request_file.is_some()))?;
 
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&output.json).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&output.json()).unwrap_or_default());
     } else {
         print!("{}", summary(&output.response, output.attempts));
     }

@@ -11,10 +11,18 @@ use tracing::{Instrument, debug, field, info_span, warn};
 use crate::error::{ApiErrorKind, Error, TimeoutPhase};
 use crate::image::ImageFile;
 use crate::request::ImageRequest;
-use crate::response::{RemixResponse, api_error};
+use crate::response::{RemixResponse, api_error_with};
 
 /// The path of the remix operation.
 const REMIX_PATH: &str = "/ideogram/remix";
+
+static X_REQUEST_ID: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("x-request-id");
+static ERROR_HEADERS: [reqwest::header::HeaderName; 4] = [
+    reqwest::header::HeaderName::from_static("x-request-id"),
+    reqwest::header::RETRY_AFTER,
+    reqwest::header::CONTENT_TYPE,
+    reqwest::header::LOCATION,
+];
 
 /// How many bytes of an error body are read (the rest is discarded).
 pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
@@ -281,12 +289,19 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Error>
 pub struct RemixOutput {
     /// The decoded answer.
     pub response: RemixResponse,
-    /// The answer's JSON, as sent.
-    pub json: serde_json::Value,
+    /// The answer's body, as sent.
+    pub body: bytes::Bytes,
     /// The HTTP status.
     pub status: u16,
     /// How many attempts it took.
     pub attempts: u32,
+}
+
+impl RemixOutput {
+    /// The answer's JSON, parsed from [`RemixOutput::body`].
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 /// The Remix API client. Cheap to clone; clones share connections.
@@ -452,12 +467,26 @@ impl Client {
             Err(e) => return Err(transport_failure(e, attempt, &self.inner.config)),
         };
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        span.record("status", status);
-        if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
-            span.record("request_id", id);
-        }
         let success = (200..300).contains(&status);
+        // Only the headers the error path reads are kept, not the whole map,
+        // and a success reads none but the request id.
+        let wanted: &[reqwest::header::HeaderName] = if success {
+            std::slice::from_ref(&X_REQUEST_ID)
+        } else {
+            &ERROR_HEADERS
+        };
+        let headers: Vec<(&str, String)> = wanted
+            .iter()
+            .filter_map(|name| {
+                let value = response.headers().get(name)?.to_str().ok()?;
+                Some((name.as_str(), value.to_string()))
+            })
+            .collect();
+        let header = |name: &str| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+        span.record("status", status);
+        if let Some(id) = header("x-request-id") {
+            span.record("request_id", id.as_str());
+        }
         let limit = if success {
             self.inner.config.max_response_bytes
         } else {
@@ -484,20 +513,16 @@ impl Client {
             if let Some(id) = response.request_id() {
                 span.record("request_id", id);
             }
-            let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
             return Ok(RemixOutput {
                 response,
-                json,
+                body: bytes::Bytes::from(bytes),
                 status,
                 attempts: attempt,
             });
         }
-        let mut api = api_error(status, Some(&headers), &bytes, attempt);
+        let mut api = api_error_with(status, &header, &bytes, attempt);
         if api.kind == ApiErrorKind::Redirect {
-            let location = headers
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("an unnamed location");
+            let location = header("location").unwrap_or_else(|| "an unnamed location".into());
             api.message = format!("redirect to {location} not followed: an upload is never resent elsewhere");
         }
         if let Some(id) = &api.request_id {

@@ -127,36 +127,76 @@ impl RemixResponse {
     /// Decodes a 2xx body: the task envelope (whose `code` must say
     /// success: 0 or 200 to 299) or the native image list. Anything else,
     /// including a failure envelope, is an error.
+    ///
+    /// The common cases parse once, straight into their types; only a body
+    /// that fits neither goes through a generic JSON value, to say why.
     pub fn decode(status: u16, body: &[u8]) -> Result<Self, Error> {
+        if let Ok(raw) = serde_json::from_slice::<remix_raw::types::PostIdeogramRemixResponse>(body)
+            && is_success_code(raw.code)
+        {
+            return Ok(RemixResponse::Task(raw.into()));
+        }
+        if let Ok(native) = serde_json::from_slice::<NativeBody>(body)
+            && native.code.is_none()
+        {
+            return Ok(RemixResponse::Images(ImagesResponse {
+                created: native.created,
+                data: native.data,
+            }));
+        }
+        Err(Self::diagnose(status, body))
+    }
+
+    /// Why a 2xx body is not a success of either shape.
+    fn diagnose(status: u16, body: &[u8]) -> Error {
         let decode_error = |reason: String| Error::Decode {
             status,
             reason,
             body_prefix: body_prefix(body),
         };
-        let value: Value = serde_json::from_slice(body).map_err(|e| decode_error(format!("not JSON: {e}")))?;
+        let value: Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return decode_error(format!("not JSON: {e}")),
+        };
         let Some(object) = value.as_object() else {
-            return Err(decode_error("not a JSON object".into()));
+            return decode_error("not a JSON object".into());
         };
         if let Some(code) = object.get("code") {
-            let code_num = code.as_i64();
-            if code_num.is_none_or(|c| c != 0 && !(200..300).contains(&c)) {
+            if code.as_i64().is_none_or(|c| !is_success_code(c)) {
                 let mut err = api_error(status, None, body, 1);
                 err.kind = ApiErrorKind::Rejected;
-                return Err(Error::Api(Box::new(err)));
+                return Error::Api(Box::new(err));
             }
-            let raw: remix_raw::types::PostIdeogramRemixResponse = serde_json::from_value(value.clone())
-                .map_err(|e| decode_error(format!("a task envelope with a missing or mistyped field: {e}")))?;
-            return Ok(RemixResponse::Task(raw.into()));
+            return match serde_json::from_value::<remix_raw::types::PostIdeogramRemixResponse>(value) {
+                Err(e) => decode_error(format!("a task envelope with a missing or mistyped field: {e}")),
+                Ok(_) => decode_error("a task envelope that could not be decoded".into()),
+            };
         }
         if object.contains_key("created") && object.get("data").is_some_and(Value::is_array) {
-            let images: ImagesResponse = serde_json::from_value(value.clone())
-                .map_err(|e| decode_error(format!("an image list with a missing or mistyped field: {e}")))?;
-            return Ok(RemixResponse::Images(images));
+            return match serde_json::from_value::<ImagesResponse>(value) {
+                Err(e) => decode_error(format!("an image list with a missing or mistyped field: {e}")),
+                Ok(_) => decode_error("an image list that could not be decoded".into()),
+            };
         }
-        Err(decode_error(
+        decode_error(
             "neither the task envelope {code, message, request_id, data} nor the image list {created, data}".into(),
-        ))
+        )
     }
+}
+
+/// The native shape, noting a `code` field: a body with one is an
+/// envelope, never taken for an image list.
+#[derive(Deserialize)]
+struct NativeBody {
+    created: String,
+    data: Vec<GeneratedImage>,
+    #[serde(default)]
+    code: Option<serde::de::IgnoredAny>,
+}
+
+/// Whether an envelope `code` means success: 0, or 200 to 299.
+fn is_success_code(code: i64) -> bool {
+    code == 0 || (200..300).contains(&code)
 }
 
 /// The first [`BODY_PREFIX_LEN`] bytes of a body, as lossy UTF-8.
@@ -176,18 +216,29 @@ fn text_of(value: Option<&Value>) -> Option<String> {
 /// offers: `message`, `error` (text or object), `detail`, `code`,
 /// `reject_reason`, `request_id`.
 pub fn api_error(status: u16, headers: Option<&reqwest::header::HeaderMap>, body: &[u8], attempts: u32) -> ApiError {
+    api_error_with(status, &|name| header_text(headers, name), body, attempts)
+}
+
+fn header_text(headers: Option<&reqwest::header::HeaderMap>, name: &str) -> Option<String> {
+    headers
+        .and_then(|h| h.get(name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// [`api_error`] with headers looked up by `header(name)`.
+pub(crate) fn api_error_with(
+    status: u16,
+    header: &dyn Fn(&str) -> Option<String>,
+    body: &[u8],
+    attempts: u32,
+) -> ApiError {
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let object = json.as_ref().and_then(Value::as_object);
     let nested = object.and_then(|o| o.get("error")).and_then(Value::as_object);
     let field =
         |key: &str| text_of(object.and_then(|o| o.get(key))).or_else(|| text_of(nested.and_then(|n| n.get(key))));
 
-    let header = |name: &str| {
-        headers
-            .and_then(|h| h.get(name))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
     let content_type = header("content-type");
     let message = field("message")
         .or_else(|| text_of(object.and_then(|o| o.get("error"))))
@@ -200,7 +251,7 @@ pub fn api_error(status: u16, headers: Option<&reqwest::header::HeaderMap>, body
         message,
         reason: field("reject_reason"),
         request_id: field("request_id").or_else(|| header("x-request-id")),
-        retry_after: headers.and_then(retry_after),
+        retry_after: header("retry-after").and_then(|v| parse_retry_after(v.trim(), SystemTime::now())),
         attempts,
         body_prefix: body_prefix(body),
     }
@@ -283,6 +334,17 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_code_field_is_never_taken_for_an_image_list() {
+        let body = br#"{"code": 500, "message": "failed", "created": "now", "data": []}"#;
+        match RemixResponse::decode(200, body) {
+            Err(Error::Api(e)) => assert_eq!(e.kind, ApiErrorKind::Rejected),
+            other => panic!("{other:?}"),
+        }
+        let ok = br#"{"created": "now", "data": []}"#;
+        assert!(matches!(RemixResponse::decode(200, ok), Ok(RemixResponse::Images(_))));
     }
 
     #[test]
