@@ -87,6 +87,37 @@ fn cold_build(dir: &Path, target: &Path, package: Option<&str>) -> Result<Durati
     Ok(took)
 }
 
+/// Instructions one sequential 64 KiB request costs each side, counted by
+/// callgrind (deterministic, unlike wall time on a shared 2-core machine):
+/// the difference between runs of 1200 and 200 requests, over 1000.
+fn instructions_per_request(bench: &Path, url: &str) -> Result<String> {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        return Ok("(valgrind is not installed: no instruction counts)\n".into());
+    }
+    let count = |who: &str, n: u32| -> Result<u64> {
+        let out = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(bench)
+            .args(["count", who, &n.to_string(), url])
+            .output()
+            .context("running valgrind")?;
+        let text = String::from_utf8_lossy(&out.stderr);
+        text.lines()
+            .find_map(|l| l.split("Collected :").nth(1))
+            .and_then(|v| v.trim().parse().ok())
+            .with_context(|| format!("no instruction count in valgrind's output: {text}"))
+    };
+    let per = |who: &str| -> Result<f64> { Ok((count(who, 1200)? as f64 - count(who, 200)? as f64) / 1000.0) };
+    let (ours, hand) = (per("ours")?, per("hand")?);
+    Ok(format!(
+        "Instructions per sequential 64 KiB request (callgrind, client process): ours {:.1}k, \
+         hand-written {:.1}k, ratio {:.3}.\n",
+        ours / 1000.0,
+        hand / 1000.0,
+        ours / hand
+    ))
+}
+
 /// Runs every benchmark and returns the report.
 pub fn run() -> Result<String> {
     let root = workspace_root();
@@ -150,12 +181,16 @@ pub fn run() -> Result<String> {
             ));
         }
 
+        eprintln!("==> instructions per 64 KiB request (callgrind)");
+        let instructions = instructions_per_request(&bench, &url)?;
+
         eprintln!("==> request building");
         let build = run_ok(Command::new(&bench).arg("build"), "remix-bench build")?;
         Ok(format!(
             "### Latency and throughput, remix-client vs a hand-written reqwest call\n\n\
              Ratio columns are ours / hand-written for latency and hand-written / ours for throughput\n\
              (above 1.0 means ours is slower).\n\n{latency}\n\
+             {instructions}\n\
              ### Peak resident memory of one process uploading a 10 MiB file\n\n\
              | upload | file | peak RSS before | peak RSS after | growth |\n|---|---|---|---|---|\n{rss_rows}\n\
              ### Request building\n\n| what | time per request |\n|---|---|\n{build}"
