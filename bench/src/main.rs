@@ -10,6 +10,8 @@
 //!   hand-written, for 64 KiB, 1 MiB and 10 MiB, 1 and 16 in flight.
 //! - `rss path|bytes FILE URL`: peak resident memory of one upload.
 //! - `build`: `ImageRequest::build()` plus JSON serialization, ns per request.
+//! - `make-image PATH SIZE`: writes a PNG-signed file of SIZE bytes.
+//! - `count ours|hand N URL`: N sequential 64 KiB requests, for callgrind.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -32,6 +34,9 @@ fn main() {
         ["latency", url] => runtime.block_on(latency(url)),
         ["rss", mode, file, url] => runtime.block_on(rss(mode, file, url)),
         ["build"] => build_bench(),
+        ["make-image", path, size] => {
+            std::fs::write(path, image_bytes(size.parse().expect("a size"))).expect("the image file is written");
+        }
         ["count", who, n, url] => runtime.block_on(count(who, n.parse().expect("a count"), url)),
         _ => {
             eprintln!("usage: remix-bench sink | latency URL | rss path|bytes FILE URL | build");

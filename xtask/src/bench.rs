@@ -58,19 +58,6 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {mem} memory, {rustc}, Linux")
 }
 
-/// Writes a file of `size` bytes that starts with a PNG signature.
-fn write_image(path: &Path, size: usize) -> Result<()> {
-    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut x: u32 = 0x9e37_79b9;
-    while v.len() < size {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        v.push(x as u8);
-    }
-    std::fs::write(path, v).with_context(|| format!("writing {}", path.display()))
-}
-
 fn cold_build(dir: &Path, target: &Path, package: Option<&str>) -> Result<Duration> {
     let _ = std::fs::remove_dir_all(target);
     let mut cmd = Command::new(cargo());
@@ -155,8 +142,11 @@ pub fn run() -> Result<String> {
 
         eprintln!("==> peak RSS of a 10 MiB upload");
         let file = work.join("image-10mib.png");
-        write_image(&file, 10 * 1024 * 1024)?;
         let file_arg = file.to_str().context("a UTF-8 path")?;
+        run_ok(
+            Command::new(&bench).args(["make-image", file_arg, &(10 * 1024 * 1024).to_string()]),
+            "remix-bench make-image",
+        )?;
         let mut rss_rows = String::new();
         for mode in ["path", "bytes"] {
             let out = run_ok(
