@@ -440,3 +440,32 @@ async fn html_empty_truncated_and_mistyped_bodies_never_panic() {
         assert!(matches!(err, Error::Decode { .. } | Error::Api(_)), "{err:?}");
     }
 }
+
+#[tokio::test]
+async fn retryable_statuses_are_retried() {
+    for code in [408, 429, 502, 503, 504] {
+        let server = TestServer::start(vec![status(code)], ok()).await;
+        builder(&server)
+            .build()
+            .unwrap()
+            .remix(&request(), image())
+            .await
+            .unwrap();
+        assert_eq!(server.hits(), 2, "HTTP {code} is retried once, then succeeds");
+    }
+}
+
+#[tokio::test]
+async fn final_statuses_are_never_retried() {
+    for code in [400, 401, 402, 403, 404, 422, 500] {
+        let server = TestServer::start(vec![status(code)], ok()).await;
+        let err = builder(&server)
+            .build()
+            .unwrap()
+            .remix(&request(), image())
+            .await
+            .unwrap_err();
+        assert_eq!(server.hits(), 1, "HTTP {code} is not retried");
+        assert_eq!(err.status(), Some(code));
+    }
+}
