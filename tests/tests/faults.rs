@@ -469,3 +469,49 @@ async fn final_statuses_are_never_retried() {
         assert_eq!(err.status(), Some(code));
     }
 }
+
+/// A listener whose accept queue is full drops new SYNs, so a connect to
+/// it hangs: the connect timeout ends each attempt, and since nothing was
+/// sent, every attempt is made.
+#[tokio::test]
+async fn a_connect_timeout_is_retried_and_reported() {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket
+        .bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())
+        .unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    // Fill the accept queue (never accepted) so later SYNs are dropped.
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        let filler = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        filler.set_nonblocking(true).unwrap();
+        let _ = filler.connect(&addr.into());
+        fillers.push(filler);
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(200))
+        .backoff(Duration::from_millis(5), Duration::from_millis(10))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.remix(&request(), image()).await.unwrap_err();
+    let took = started.elapsed();
+    match err {
+        Error::Timeout {
+            phase: TimeoutPhase::Connect,
+            attempts,
+            ..
+        } => assert_eq!(attempts, 3),
+        other => panic!("expected a connect timeout, got {other:?}"),
+    }
+    assert!(
+        took >= Duration::from_millis(600) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    drop(socket);
+}
