@@ -83,6 +83,7 @@ fn native_success_downloads_every_image() {
         &[],
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "", "no progress bar when stderr is not a terminal");
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("2 image(s), created "), "{stdout}");
     assert!(stdout.contains("(1280x720, seed "), "{stdout}");
