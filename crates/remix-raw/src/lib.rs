@@ -6,8 +6,9 @@
 //! users want the `remix-client` crate, which adds typed requests, checks,
 //! retries and errors on top.
 
+// Spec descriptions are copied verbatim, bare URLs included.
 #[rustfmt::skip]
-#[allow(clippy::all, unused_imports)]
+#[allow(clippy::all, unused_imports, rustdoc::bare_urls)]
 mod generated;
 
 pub use generated::*;

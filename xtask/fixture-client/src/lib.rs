@@ -3,7 +3,7 @@
 //! the multipart emitter's output compiles for specs other than Remix.
 
 #[rustfmt::skip]
-#[allow(clippy::all, unused_imports)]
+#[allow(clippy::all, unused_imports, rustdoc::bare_urls)]
 mod generated;
 
 pub use generated::*;
