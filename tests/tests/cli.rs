@@ -211,6 +211,7 @@ fn invalid_input_exits_2_before_any_upload() {
         (vec!["--image", gif.to_str().unwrap(), "--prompt", "p"], "--image"),
         (vec!["--image", &image, "--prompt", "p", "--seed", "-1"], "--seed"),
         (vec!["--image", &image], "--prompt"),
+        (vec!["--image", &image, "--prompt", "p", "--timeout", "0"], "--timeout"),
     ];
     let url = server.url();
     for (args, needle) in cases {

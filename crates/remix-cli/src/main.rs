@@ -503,7 +503,13 @@ async fn run(args: Args) -> Result<(), Failure> {
         builder = builder.base_url(url.as_str());
     }
     if let Some(secs) = args.timeout {
-        let deadline = Duration::from_secs(secs.max(1));
+        if secs == 0 {
+            return Err(Failure::usage(
+                "--timeout 0 leaves no time for the call",
+                "use --timeout 1 or more",
+            ));
+        }
+        let deadline = Duration::from_secs(secs);
         builder = builder.deadline(deadline);
         if deadline < remix_client::Config::default().attempt_timeout {
             builder = builder.attempt_timeout(deadline);
