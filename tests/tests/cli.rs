@@ -34,6 +34,23 @@ impl Drop for Scratch {
     }
 }
 
+/// Runs `remix --image <a PNG> --prompt p --base-url URL --api-key KEY`
+/// plus `extra`.
+fn remix_at(url: &str, dir: &Scratch, extra: &[&str]) -> std::process::Output {
+    let image = dir.image();
+    let mut args = vec!["--image", &image, "--prompt", "p", "--base-url", url, "--api-key", KEY];
+    args.extend(extra);
+    remix(&args, &[])
+}
+
+/// A scripted loopback server that answers every request with `reply`, and
+/// the runtime it runs on.
+fn scripted(reply: Reply) -> (tokio::runtime::Runtime, TestServer) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(TestServer::always(reply));
+    (rt, server)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -107,20 +124,7 @@ fn native_success_downloads_every_image() {
 fn json_prints_the_answer_as_sent() {
     let mock = Mock::start(&["--native", "--seed", "1"]);
     let dir = Scratch::new("json");
-    let out = remix(
-        &[
-            "--image",
-            &dir.image(),
-            "--prompt",
-            "p",
-            "--base-url",
-            &mock.url,
-            "--api-key",
-            KEY,
-            "--json",
-        ],
-        &[],
-    );
+    let out = remix_at(&mock.url, &dir, &["--json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["data"][0]["resolution"], "1024x1024");
@@ -161,8 +165,7 @@ fn a_download_never_overwrites_and_exits_6() {
 /// Exit 2: usage errors and invalid requests, with nothing uploaded.
 #[test]
 fn invalid_input_exits_2_before_any_upload() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(TestServer::always(Reply::json(200, remix_tests::task_envelope())));
+    let (_rt, server) = scripted(Reply::json(200, remix_tests::task_envelope()));
     let dir = Scratch::new("exit2");
     let image = dir.image();
     let gif = dir.path("a.gif");
@@ -251,19 +254,7 @@ fn a_missing_key_exits_2_with_a_hint() {
 fn an_api_error_exits_3_without_printing_the_key() {
     let mock = Mock::start(&["--api-key", "the-right-key"]);
     let dir = Scratch::new("exit3");
-    let out = remix(
-        &[
-            "--image",
-            &dir.image(),
-            "--prompt",
-            "p",
-            "--base-url",
-            &mock.url,
-            "--api-key",
-            KEY,
-        ],
-        &[],
-    );
+    let out = remix_at(&mock.url, &dir, &[]);
     assert_eq!(code(&out), 3);
     let stderr = text(&out.stderr);
     assert!(
@@ -277,19 +268,7 @@ fn an_api_error_exits_3_without_printing_the_key() {
 fn a_scripted_402_exits_3_and_is_not_retried() {
     let mock = Mock::start(&["--fail-with", "402:1"]);
     let dir = Scratch::new("402");
-    let out = remix(
-        &[
-            "--image",
-            &dir.image(),
-            "--prompt",
-            "p",
-            "--base-url",
-            &mock.url,
-            "--api-key",
-            KEY,
-        ],
-        &[],
-    );
+    let out = remix_at(&mock.url, &dir, &[]);
     assert_eq!(code(&out), 3);
     let stderr = text(&out.stderr);
     assert!(
@@ -304,19 +283,7 @@ fn a_scripted_429_is_retried_after_retry_after() {
     let mock = Mock::start(&["--fail-with", "429:1", "--retry-after", "1", "--seed", "5"]);
     let dir = Scratch::new("429");
     let started = std::time::Instant::now();
-    let out = remix(
-        &[
-            "--image",
-            &dir.image(),
-            "--prompt",
-            "p",
-            "--base-url",
-            &mock.url,
-            "--api-key",
-            KEY,
-        ],
-        &[],
-    );
+    let out = remix_at(&mock.url, &dir, &[]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("(2 attempts)"));
     assert!(started.elapsed() >= std::time::Duration::from_millis(950));
@@ -331,67 +298,25 @@ fn a_network_failure_exits_4() {
         .port();
     let dir = Scratch::new("exit4");
     let url = format!("http://127.0.0.1:{port}");
-    let out = remix(
-        &[
-            "--image",
-            &dir.image(),
-            "--prompt",
-            "p",
-            "--base-url",
-            &url,
-            "--api-key",
-            KEY,
-            "--max-retries",
-            "0",
-        ],
-        &[],
-    );
+    let out = remix_at(&url, &dir, &["--max-retries", "0"]);
     assert_eq!(code(&out), 4);
     assert!(text(&out.stderr).contains("hint: check --base-url"));
 }
 
 #[test]
 fn a_timeout_exits_4() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(TestServer::always(Reply::Hang));
+    let (_rt, server) = scripted(Reply::Hang);
     let dir = Scratch::new("timeout");
-    let out = remix(
-        &[
-            "--image",
-            &dir.image(),
-            "--prompt",
-            "p",
-            "--base-url",
-            &server.url(),
-            "--api-key",
-            KEY,
-            "--timeout",
-            "1",
-        ],
-        &[],
-    );
+    let out = remix_at(&server.url(), &dir, &["--timeout", "1"]);
     assert_eq!(code(&out), 4);
     assert!(text(&out.stderr).contains("timed out"), "{}", text(&out.stderr));
 }
 
 #[test]
 fn an_undecodable_answer_exits_5() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(TestServer::always(Reply::json(200, serde_json::json!({"weird": true}))));
+    let (_rt, server) = scripted(Reply::json(200, serde_json::json!({"weird": true})));
     let dir = Scratch::new("exit5");
-    let out = remix(
-        &[
-            "--image",
-            &dir.image(),
-            "--prompt",
-            "p",
-            "--base-url",
-            &server.url(),
-            "--api-key",
-            KEY,
-        ],
-        &[],
-    );
+    let out = remix_at(&server.url(), &dir, &[]);
     assert_eq!(code(&out), 5);
     assert!(
         text(&out.stderr).contains("undecodable response"),

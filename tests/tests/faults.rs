@@ -27,6 +27,11 @@ fn image() -> ImageFile {
     ImageFile::from_bytes(png(16, 16), "photo.png").unwrap()
 }
 
+/// Builds the client and remixes the default request and image.
+async fn call(builder: ClientBuilder) -> Result<remix_client::RemixResponse, Error> {
+    builder.build().unwrap().remix(&request(), image()).await
+}
+
 fn ok() -> Reply {
     Reply::json(200, task_envelope())
 }
@@ -44,12 +49,7 @@ fn gap(server: &TestServer, i: usize) -> Duration {
 #[tokio::test]
 async fn status_429_then_200_honors_retry_after() {
     let server = TestServer::start(vec![status(429).with_header("Retry-After", "1")], ok()).await;
-    let response = builder(&server)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap();
+    let response = call(builder(&server)).await.unwrap();
     assert!(response.task().is_some());
     assert_eq!(server.hits(), 2);
     let waited = gap(&server, 0);
@@ -80,12 +80,7 @@ async fn status_503_twice_then_200() {
 #[tokio::test]
 async fn status_500_is_not_retried() {
     let server = TestServer::start(vec![status(500)], ok()).await;
-    let err = builder(&server)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap_err();
+    let err = call(builder(&server)).await.unwrap_err();
     assert_eq!(server.hits(), 1);
     let api = err.api().expect("an API error");
     assert_eq!((api.status, api.kind, api.attempts), (500, ApiErrorKind::Server, 1));
@@ -94,13 +89,7 @@ async fn status_500_is_not_retried() {
 #[tokio::test]
 async fn status_500_is_retried_when_asked() {
     let server = TestServer::start(vec![status(500)], ok()).await;
-    builder(&server)
-        .retry_500(true)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap();
+    call(builder(&server).retry_500(true)).await.unwrap();
     assert_eq!(server.hits(), 2);
 }
 
@@ -111,12 +100,7 @@ async fn status_402_is_not_retried() {
         ok(),
     )
     .await;
-    let err = builder(&server)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap_err();
+    let err = call(builder(&server)).await.unwrap_err();
     assert_eq!(server.hits(), 1);
     assert_eq!(err.api().unwrap().kind, ApiErrorKind::PaymentRequired);
 }
@@ -129,12 +113,7 @@ async fn retry_after_as_an_http_date() {
         ok(),
     )
     .await;
-    builder(&server)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap();
+    call(builder(&server)).await.unwrap();
     assert_eq!(server.hits(), 2);
     // HTTP dates have whole seconds: the date is 2 to 3 s after the answer,
     // less the time the test took to send; the backoff alone would be 40 ms.
@@ -148,13 +127,7 @@ async fn retry_after_as_an_http_date() {
 #[tokio::test]
 async fn retries_exhausted_returns_the_last_error() {
     let server = TestServer::always(status(503)).await;
-    let err = builder(&server)
-        .max_retries(2)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap_err();
+    let err = call(builder(&server).max_retries(2)).await.unwrap_err();
     assert_eq!(server.hits(), 3);
     let api = err.api().expect("the last API error");
     assert_eq!((api.status, api.attempts), (503, 3));
@@ -164,13 +137,7 @@ async fn retries_exhausted_returns_the_last_error() {
 #[tokio::test]
 async fn max_retries_zero_disables_retries() {
     let server = TestServer::always(status(503)).await;
-    builder(&server)
-        .max_retries(0)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap_err();
+    call(builder(&server).max_retries(0)).await.unwrap_err();
     assert_eq!(server.hits(), 1);
 }
 
@@ -199,11 +166,7 @@ async fn reset_during_upload_is_a_transport_error_and_not_retried() {
 async fn a_server_that_never_answers_hits_the_attempt_timeout() {
     let server = TestServer::always(Reply::Hang).await;
     let started = Instant::now();
-    let err = builder(&server)
-        .attempt_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap()
-        .remix(&request(), image())
+    let err = call(builder(&server).attempt_timeout(Duration::from_millis(300)))
         .await
         .unwrap_err();
     let took = started.elapsed();
@@ -233,11 +196,7 @@ async fn a_server_that_never_answers_hits_the_attempt_timeout() {
 async fn deadline_shorter_than_the_retries() {
     let server = TestServer::always(status(429).with_header("Retry-After", "2")).await;
     let started = Instant::now();
-    let err = builder(&server)
-        .deadline(Duration::from_millis(800))
-        .build()
-        .unwrap()
-        .remix(&request(), image())
+    let err = call(builder(&server).deadline(Duration::from_millis(800)))
         .await
         .unwrap_err();
     let took = started.elapsed();
@@ -261,11 +220,7 @@ async fn deadline_shorter_than_the_retries() {
 async fn deadline_passing_during_an_attempt() {
     let server = TestServer::always(ok().delayed(Duration::from_secs(3))).await;
     let started = Instant::now();
-    let err = builder(&server)
-        .deadline(Duration::from_millis(400))
-        .build()
-        .unwrap()
-        .remix(&request(), image())
+    let err = call(builder(&server).deadline(Duration::from_millis(400)))
         .await
         .unwrap_err();
     assert!(
@@ -289,12 +244,7 @@ async fn a_50_mib_success_body_is_cut_at_the_limit() {
     })
     .await;
     let started = Instant::now();
-    let err = builder(&server)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap_err();
+    let err = call(builder(&server)).await.unwrap_err();
     match &err {
         Error::Decode {
             status,
@@ -320,13 +270,7 @@ async fn a_50_mib_error_body_is_cut_at_64_kib() {
         limit: 50 * 1024 * 1024,
     })
     .await;
-    let err = builder(&server)
-        .max_retries(0)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap_err();
+    let err = call(builder(&server).max_retries(0)).await.unwrap_err();
     let api = err.api().expect("an API error");
     assert_eq!(api.status, 502);
     assert!(api.body_prefix.len() <= 512);
@@ -403,12 +347,7 @@ async fn redirects_are_not_followed() {
         Reply::raw(307, "text/plain", "moved").with_header("Location", &format!("{}/ideogram/remix", elsewhere.url())),
     )
     .await;
-    let err = builder(&server)
-        .build()
-        .unwrap()
-        .remix(&request(), image())
-        .await
-        .unwrap_err();
+    let err = call(builder(&server)).await.unwrap_err();
     let api = err.api().expect("an API error");
     assert_eq!((api.status, api.kind), (307, ApiErrorKind::Redirect));
     assert!(api.message.contains("not followed"), "{}", api.message);
@@ -429,13 +368,7 @@ async fn html_empty_truncated_and_mistyped_bodies_never_panic() {
     ];
     for (code, content_type, body) in bodies {
         let server = TestServer::always(Reply::raw(code, content_type, body.to_vec())).await;
-        let err = builder(&server)
-            .max_retries(0)
-            .build()
-            .unwrap()
-            .remix(&request(), image())
-            .await
-            .unwrap_err();
+        let err = call(builder(&server).max_retries(0)).await.unwrap_err();
         assert_eq!(err.status(), Some(code), "{err}");
         assert!(matches!(err, Error::Decode { .. } | Error::Api(_)), "{err:?}");
     }
@@ -445,12 +378,7 @@ async fn html_empty_truncated_and_mistyped_bodies_never_panic() {
 async fn retryable_statuses_are_retried() {
     for code in [408, 429, 502, 503, 504] {
         let server = TestServer::start(vec![status(code)], ok()).await;
-        builder(&server)
-            .build()
-            .unwrap()
-            .remix(&request(), image())
-            .await
-            .unwrap();
+        call(builder(&server)).await.unwrap();
         assert_eq!(server.hits(), 2, "HTTP {code} is retried once, then succeeds");
     }
 }
@@ -459,12 +387,7 @@ async fn retryable_statuses_are_retried() {
 async fn final_statuses_are_never_retried() {
     for code in [400, 401, 402, 403, 404, 422, 500] {
         let server = TestServer::start(vec![status(code)], ok()).await;
-        let err = builder(&server)
-            .build()
-            .unwrap()
-            .remix(&request(), image())
-            .await
-            .unwrap_err();
+        let err = call(builder(&server)).await.unwrap_err();
         assert_eq!(server.hits(), 1, "HTTP {code} is not retried");
         assert_eq!(err.status(), Some(code));
     }
