@@ -279,12 +279,6 @@ fn describe_body(status: u16, content_type: Option<&str>, body: &[u8]) -> String
     }
 }
 
-/// The `Retry-After` header, in seconds or as an HTTP date.
-pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    parse_retry_after(value, SystemTime::now())
-}
-
 /// Parses a `Retry-After` value (seconds, or an HTTP date relative to `now`;
 /// a date in the past means no wait).
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
