@@ -93,10 +93,10 @@ async fn an_undocumented_status_is_an_unexpected_response() {
 #[test]
 fn an_empty_or_unsendable_token_is_refused_without_echoing_it() {
     let empty = remix_raw::Client::new_with_bearer_token("http://127.0.0.1:1", "  ", reqwest::Client::builder());
-    assert!(matches!(empty, Err(remix_raw::ClientBuildError::EmptyToken)));
+    assert!(matches!(empty, Err(remix_raw::AuthError::Empty { .. })));
     let bad = remix_raw::Client::new_with_bearer_token("http://127.0.0.1:1", "abc\ndef", reqwest::Client::builder());
     let err = bad.expect_err("a newline cannot go in a header");
-    assert!(matches!(err, remix_raw::ClientBuildError::InvalidToken));
+    assert!(matches!(err, remix_raw::AuthError::Unsendable { .. }));
     assert!(!err.to_string().contains("abc"), "{err}");
 }
 

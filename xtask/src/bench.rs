@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::codegen::workspace_root;
+use crate::workspace;
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+fn cargo() -> Command {
+    workspace::cargo()
 }
 
 fn run_ok(cmd: &mut Command, what: &str) -> Result<String> {
@@ -60,7 +60,7 @@ fn machine() -> String {
 
 fn cold_build(dir: &Path, target: &Path, package: Option<&str>) -> Result<Duration> {
     let _ = std::fs::remove_dir_all(target);
-    let mut cmd = Command::new(cargo());
+    let mut cmd = cargo();
     cmd.current_dir(dir)
         .args(["build", "--quiet", "--offline"])
         .env("CARGO_TARGET_DIR", target);
@@ -107,16 +107,14 @@ fn instructions_per_request(bench: &Path, url: &str) -> Result<String> {
 
 /// Runs every benchmark and returns the report.
 pub fn run() -> Result<String> {
-    let root = workspace_root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let root = workspace::root()?;
+    let target = workspace::target_dir()?;
     let work = target.join("remix-bench");
     std::fs::create_dir_all(&work)?;
 
     eprintln!("==> building remix-bench (release)");
     run_ok(
-        Command::new(cargo())
+        cargo()
             .current_dir(&root)
             .args(["build", "--quiet", "--release", "--package", "remix-bench"]),
         "cargo build --release -p remix-bench",
@@ -195,9 +193,7 @@ pub fn run() -> Result<String> {
     for _ in 0..5 {
         let started = Instant::now();
         run_ok(
-            Command::new(cargo())
-                .current_dir(&root)
-                .args(["xtask", "codegen", "--check"]),
+            cargo().current_dir(&root).args(["xtask", "codegen", "--check"]),
             "cargo xtask codegen --check",
         )?;
         codegen.push(started.elapsed());

@@ -7,14 +7,13 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use crate::codegen::workspace_root;
+use crate::workspace;
 
 /// Runs the demo and returns the CLI's exit code.
 pub fn run() -> Result<ExitCode> {
-    let root = workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let root = workspace::root()?;
     eprintln!("==> building remix and remix-mock");
-    let status = Command::new(&cargo)
+    let status = workspace::cargo()
         .current_dir(&root)
         .args(["build", "--quiet", "--package", "remix-cli", "--package", "remix-mock"])
         .status()
@@ -22,9 +21,7 @@ pub fn run() -> Result<ExitCode> {
     if !status.success() {
         bail!("cargo build failed");
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target = workspace::target_dir()?;
     let bin = target.join("debug");
 
     eprintln!("==> starting remix-mock --port 0 --native --seed 7");

@@ -6,13 +6,21 @@
 //     POST /ideogram/remix -> post_ideogram_remix
 // - drop_client_owned_headers:
 //     POST /ideogram/remix: Content-Type, Accept, Authorization
+// - require_path_parameters: nothing to do
+// - reference_titled_copies: nothing to do
+// - split_multipart_operations:
+//     POST /ideogram/remix (post_ideogram_remix): inline multipart schema -> components.schemas.PostIdeogramRemixBody (types the fields; removed from the output)
+//     POST /ideogram/remix (post_ideogram_remix): multipart/form-data body -> `post_ideogram_remix` sends multipart::PostIdeogramRemixBody
+// - keep_one_body_media_type: nothing to do
+// - drop_encoding_from_json_bodies: nothing to do
+// - drop_encoding_from_responses: nothing to do
+// - type_schemaless_json_responses: nothing to do
+// - default_response_means_errors: nothing to do
+// - drop_bodiless_responses_beside_typed: nothing to do
 // - extract_default_base_url:
 //     servers[0].url -> DEFAULT_BASE_URL = "https://api.chainhub.tech"
-// - extract_bearer_scheme:
+// - extract_security_schemes:
 //     securitySchemes.bearer (http bearer) -> Client::new_with_bearer_token
-// - take_multipart_operations:
-//     POST /ideogram/remix (post_ideogram_remix): response 200 schema -> components.schemas.PostIdeogramRemixResponse
-//     POST /ideogram/remix (post_ideogram_remix): multipart/form-data body -> multipart emitter
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -125,7 +133,83 @@ impl ClientInfo<()> for Client {
 }
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
-impl Client {}
+impl Client {
+    /// Remix (mixing graph)
+    ///
+    /// 官方文档：https://developer.ideogram.ai/api-reference/api-reference/remix
+    ///
+    /// Sends a `POST` request to `/ideogram/remix`
+    ///
+    /// The body is sent as `multipart/form-data`, one part per field of [`multipart::PostIdeogramRemixBody`].
+    pub async fn post_ideogram_remix<'a>(
+        &'a self,
+        body: multipart::PostIdeogramRemixBody,
+    ) -> Result<ResponseValue<types::PostIdeogramRemixResponse>, Error<()>> {
+        let url = format!("{}/ideogram/remix", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "post_ideogram_remix",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends `POST /ideogram/remix` like [`Client::post_ideogram_remix`], but returns the response as it came, whatever its status, with its body unread.
+    ///
+    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
+    pub async fn post_ideogram_remix_raw<'a>(
+        &'a self,
+        body: multipart::PostIdeogramRemixBody,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let url = format!("{}/ideogram/remix", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "post_ideogram_remix",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        Ok(ResponseValue::stream(response))
+    }
+}
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     #[allow(unused_imports)]
@@ -133,41 +217,7 @@ pub mod prelude {
 }
 /// The API's default base URL, from the spec's `servers[0].url`.
 pub const DEFAULT_BASE_URL: &str = "https://api.chainhub.tech";
-/// Why [`Client::new_with_bearer_token`] could not build a client.
-/// The token itself is never part of the error.
-#[derive(Debug)]
-pub enum ClientBuildError {
-    /// The token is empty or only white space.
-    EmptyToken,
-    /// The token holds a byte that cannot be sent in an HTTP header
-    /// (a control character or a line break, say).
-    InvalidToken,
-    /// `reqwest` could not build its client from the builder.
-    Http(reqwest::Error),
-}
-impl ::std::fmt::Display for ClientBuildError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            ClientBuildError::EmptyToken => f.write_str("the bearer token is empty"),
-            ClientBuildError::InvalidToken => {
-                f.write_str(
-                    "the bearer token holds characters that cannot be sent in an HTTP header",
-                )
-            }
-            ClientBuildError::Http(e) => {
-                write!(f, "could not build the HTTP client: {}", e)
-            }
-        }
-    }
-}
-impl ::std::error::Error for ClientBuildError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            ClientBuildError::Http(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+pub use ::client_support::AuthError;
 impl Client {
     /// Builds a client for `baseurl` that sends `Authorization: Bearer <token>` on every request (security scheme `bearer`).
     ///
@@ -176,151 +226,24 @@ impl Client {
         baseurl: &str,
         token: &str,
         builder: reqwest::ClientBuilder,
-    ) -> Result<Self, ClientBuildError> {
-        if token.trim().is_empty() {
-            return Err(ClientBuildError::EmptyToken);
-        }
-        let mut value = ::reqwest::header::HeaderValue::try_from(
-                format!("Bearer {}", token),
-            )
-            .map_err(|_| ClientBuildError::InvalidToken)?;
-        value.set_sensitive(true);
-        let mut headers = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        headers.insert(::reqwest::header::AUTHORIZATION, value);
-        let client = builder
-            .default_headers(headers)
-            .build()
-            .map_err(ClientBuildError::Http)?;
-        Ok(Self::new_with_client(baseurl, client))
+    ) -> Result<Self, AuthError> {
+        Ok(
+            Self::new_with_client(
+                baseurl,
+                ::client_support::bearer_client(token, builder)?,
+            ),
+        )
     }
 }
-/// Bodies of the `multipart/form-data` operations, and the file
-/// part type they share.
+/// Bodies of the `multipart/form-data` operations.
 pub mod multipart {
-    use super::Error;
-    /// One file of a multipart body: its content, its file name and its
-    /// content type.
+    #[allow(unused_imports)]
+    use super::types;
+    pub use ::client_support::{FilePart, FormError};
+    /// Body of [`Client::post_ideogram_remix`](super::Client::post_ideogram_remix) (`POST /ideogram/remix`), sent as `multipart/form-data`.
     ///
-    /// The content is either bytes already in memory (shared, never
-    /// copied) or a stream whose length is known up front, so that the
-    /// request carries a `Content-Length` and large files need not be
-    /// read into memory.
-    pub struct FilePart {
-        content: FileContent,
-        length: u64,
-        file_name: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-    }
-    enum FileContent {
-        Bytes(::bytes::Bytes),
-        Stream(reqwest::Body),
-    }
-    impl FilePart {
-        /// A file part from bytes in memory. `Bytes`, `Vec<u8>` and
-        /// `&'static [u8]` convert without copying.
-        pub fn from_bytes(bytes: impl Into<::bytes::Bytes>) -> Self {
-            let bytes = bytes.into();
-            Self {
-                length: bytes.len() as u64,
-                content: FileContent::Bytes(bytes),
-                file_name: None,
-                content_type: None,
-            }
-        }
-        /// A file part from a stream of chunks that yields exactly
-        /// `length` bytes in all (a file read from disk, say). A stream
-        /// that yields a different number of bytes fails the request.
-        pub fn from_stream<S>(stream: S, length: u64) -> Self
-        where
-            S: ::futures_core::TryStream + Send + 'static,
-            S::Error: Into<Box<dyn ::std::error::Error + Send + Sync>>,
-            ::bytes::Bytes: From<S::Ok>,
-        {
-            Self {
-                content: FileContent::Stream(reqwest::Body::wrap_stream(stream)),
-                length,
-                file_name: None,
-                content_type: None,
-            }
-        }
-        /// Sets the file name sent in the part's `Content-Disposition`.
-        /// Without one, the part carries no file name.
-        pub fn file_name(mut self, file_name: impl Into<::std::string::String>) -> Self {
-            self.file_name = Some(file_name.into());
-            self
-        }
-        /// Sets the part's content type (`image/png`, say). Without one,
-        /// the spec's encoding or `application/octet-stream` is sent.
-        pub fn content_type(
-            mut self,
-            content_type: impl Into<::std::string::String>,
-        ) -> Self {
-            self.content_type = Some(content_type.into());
-            self
-        }
-        /// The number of bytes the part carries.
-        pub fn length(&self) -> u64 {
-            self.length
-        }
-        /// The file name set with [`FilePart::file_name`].
-        pub fn get_file_name(&self) -> ::std::option::Option<&str> {
-            self.file_name.as_deref()
-        }
-        /// The content type set with [`FilePart::content_type`].
-        pub fn get_content_type(&self) -> ::std::option::Option<&str> {
-            self.content_type.as_deref()
-        }
-        /// Turns the file into a `reqwest` part named `name`, sending
-        /// `default_content_type` when none was set.
-        pub fn into_part<E>(
-            self,
-            name: &str,
-            default_content_type: &str,
-        ) -> Result<reqwest::multipart::Part, Error<E>> {
-            let body = match self.content {
-                FileContent::Bytes(bytes) => reqwest::Body::from(bytes),
-                FileContent::Stream(body) => body,
-            };
-            let part = reqwest::multipart::Part::stream_with_length(body, self.length);
-            let part = match self.file_name {
-                Some(file_name) => part.file_name(file_name),
-                None => part,
-            };
-            let content_type = self
-                .content_type
-                .as_deref()
-                .unwrap_or(default_content_type);
-            part.mime_str(content_type)
-                .map_err(|e| {
-                    Error::InvalidRequest(
-                        format!(
-                            "part `{}`: content type {:?}: {}", name, content_type, e
-                        ),
-                    )
-                })
-        }
-    }
-    impl ::std::fmt::Debug for FilePart {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("FilePart")
-                .field(
-                    "content",
-                    &match self.content {
-                        FileContent::Bytes(_) => "bytes",
-                        FileContent::Stream(_) => "stream",
-                    },
-                )
-                .field("length", &self.length)
-                .field("file_name", &self.file_name)
-                .field("content_type", &self.content_type)
-                .finish()
-        }
-    }
-    /// Body of `post_ideogram_remix` (`POST /ideogram/remix`), sent as `multipart/form-data`.
-    ///
-    /// Each field is one part, named as in the spec.
-    #[derive(Debug)]
-    #[derive(Default)]
+    /// Each field is one part (or one part per item), named as in the spec.
+    #[derive(Debug, Default)]
     pub struct PostIdeogramRemixBody {
         /// ```text
         /// "prompt": "a beautiful sunset over mountains",   //Prompt words for generating the image (required)
@@ -355,86 +278,23 @@ pub mod multipart {
         ///     "style_type": "REALISTIC"
         ///     // Style type (optional) Optional values: AUTO/GENERAL/REALISTIC/DESIGN/RENDER_3D/ANIME
         /// ```
-        pub image_request: ::std::option::Option<::std::string::String>,
+        pub image_request: Option<::std::string::String>,
         /// Image file (required): The source image file used to generate the new image.
-        pub image_file: ::std::option::Option<FilePart>,
+        pub image_file: Option<FilePart>,
     }
     impl PostIdeogramRemixBody {
-        /// Turns the body into a `reqwest` multipart form: one part per
-        /// field that is set, in the spec's order. File bytes are
-        /// shared, never copied.
-        pub fn into_form<E>(self) -> Result<reqwest::multipart::Form, Error<E>> {
+        /// The `reqwest` form: the fields that are set, in the spec's
+        /// order. Files are streamed, never copied.
+        pub fn into_form(self) -> Result<reqwest::multipart::Form, FormError> {
             #[allow(unused_mut)]
-            let mut form = reqwest::multipart::Form::new();
-            if let Some(value) = self.image_request {
-                form = form.part("image_request", reqwest::multipart::Part::text(value));
+            let mut form = ::client_support::MultipartForm::new();
+            if let Some(value) = &self.image_request {
+                form.value("image_request", value, None)?;
             }
             if let Some(value) = self.image_file {
-                form = form
-                    .part(
-                        "image_file",
-                        value.into_part("image_file", "application/octet-stream")?,
-                    );
+                form.file("image_file", value, None)?;
             }
-            Ok(form)
+            Ok(form.into_form())
         }
-    }
-}
-impl Client {
-    /// Remix (mixing graph)
-    ///
-    /// 官方文档：https://developer.ideogram.ai/api-reference/api-reference/remix
-    ///
-    /// Sends `POST /ideogram/remix` with a `multipart/form-data` body built from [`multipart::PostIdeogramRemixBody`].
-    pub async fn post_ideogram_remix<'a>(
-        &'a self,
-        body: multipart::PostIdeogramRemixBody,
-    ) -> Result<ResponseValue<types::PostIdeogramRemixResponse>, Error<()>> {
-        let response = self.post_ideogram_remix_send(body).await?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /// Sends `POST /ideogram/remix` like [`Client::post_ideogram_remix`], but returns the response as it came, whatever its status, with its body unread.
-    ///
-    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
-    pub async fn post_ideogram_remix_raw<'a>(
-        &'a self,
-        body: multipart::PostIdeogramRemixBody,
-    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let response = self.post_ideogram_remix_send(body).await?;
-        Ok(ResponseValue::stream(response))
-    }
-    async fn post_ideogram_remix_send<'a, E>(
-        &'a self,
-        body: multipart::PostIdeogramRemixBody,
-    ) -> Result<reqwest::Response, Error<E>> {
-        let url = format!("{}{}", self.baseurl, "/ideogram/remix");
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        let form = body.into_form()?;
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(form)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "post_ideogram_remix",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        Ok(result?)
     }
 }

@@ -5,15 +5,29 @@
 // - assign_operation_ids:
 //     PUT /documents -> put_documents
 // - drop_client_owned_headers:
-//     POST /avatars: Accept
+//     POST /albums/{album_id}/photos: Accept
+// - require_path_parameters: nothing to do
+// - reference_titled_copies: nothing to do
+// - split_multipart_operations:
+//     POST /albums/{album_id}/photos (upload_photos): multipart/form-data body -> `upload_photos` sends multipart::UploadPhotosBody
+//     PUT /documents (put_documents): inline multipart schema -> components.schemas.PutDocumentsBody (types the fields; removed from the output)
+//     PUT /documents (put_documents): multipart/form-data body -> `put_documents` sends multipart::PutDocumentsBody
+//     POST /search (search): multipart/form-data beside application/json -> `search_multipart` sends multipart::SearchMultipartBody; `search` keeps the other body
+// - keep_one_body_media_type: nothing to do
+// - drop_encoding_from_json_bodies:
+//     POST /search (search): application/json body: encoding of filters dropped
+// - drop_encoding_from_responses: nothing to do
+// - type_schemaless_json_responses: nothing to do
+// - default_response_means_errors:
+//     PUT /documents (put_documents): default -> 4XX, 5XX
+//     GET /reports (list_reports): default -> 4XX, 5XX
+// - drop_bodiless_responses_beside_typed:
+//     POST /albums/{album_id}/photos (upload_photos): error 400, 429 without that body dropped beside the typed Problem; they arrive as Error::UnexpectedResponse
 // - extract_default_base_url:
 //     servers[0].url -> DEFAULT_BASE_URL = "http://fixture.invalid/api"
-// - extract_bearer_scheme:
+// - extract_security_schemes:
 //     securitySchemes.token (http bearer) -> Client::new_with_bearer_token
-// - take_multipart_operations:
-//     POST /avatars (upload_avatar): response 200 schema -> components.schemas.UploadAvatarResponse
-//     POST /avatars (upload_avatar): multipart/form-data body -> multipart emitter
-//     PUT /documents (put_documents): multipart/form-data body -> multipart emitter
+//     securitySchemes.key (api key in header X-Api-Key) -> Client::new_with_api_key
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -34,15 +48,222 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ok: ::std::option::Option<bool>,
     }
+    ///How the album feels.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Mood {
+        #[serde(rename = "CALM")]
+        Calm,
+        #[serde(rename = "BOLD")]
+        Bold,
+    }
+    impl ::std::fmt::Display for Mood {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Calm => f.write_str("CALM"),
+                Self::Bold => f.write_str("BOLD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Mood {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CALM" => Ok(Self::Calm),
+                "BOLD" => Ok(Self::Bold),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Mood {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Mood {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A preset palette by name, or a list of colors.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub enum Palette {
+        #[serde(rename = "name")]
+        Name(::std::string::String),
+        #[serde(rename = "colors")]
+        Colors(::std::vec::Vec<::std::string::String>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for Palette {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self::Colors(value)
+        }
+    }
+    ///`PhotoUpload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PhotoUpload {
+        ///Markdown text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<::std::string::String>,
+        pub count: i32,
+        ///The album cover.
+        pub cover: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub extras: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub layout: ::std::option::Option<PhotoUploadLayout>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub light: ::std::option::Option<PhotoUploadLight>,
+        pub mood: Mood,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub palette: ::std::option::Option<Palette>,
+        ///The photos, one part each.
+        pub photos: ::std::vec::Vec<::std::string::String>,
+        pub public: bool,
+        pub ratio: f64,
+        ///A string sent as JSON (with its quotes).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub raw_json: ::std::option::Option<::std::string::String>,
+        pub settings: Settings,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<PhotoUploadSize>,
+        pub tags: ::std::vec::Vec<::std::string::String>,
+        ///An optional smaller cover.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail: ::std::option::Option<::std::string::String>,
+        pub title: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_bytes: ::std::option::Option<i64>,
+    }
+    ///`PhotoUploadLayout`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PhotoUploadLayout {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub columns: ::std::option::Option<i64>,
+    }
+    ///`PhotoUploadLight`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PhotoUploadLight {
+        #[serde(rename = "DAY")]
+        Day,
+        #[serde(rename = "NIGHT")]
+        Night,
+    }
+    impl ::std::fmt::Display for PhotoUploadLight {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Day => f.write_str("DAY"),
+                Self::Night => f.write_str("NIGHT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PhotoUploadLight {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DAY" => Ok(Self::Day),
+                "NIGHT" => Ok(Self::Night),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PhotoUploadLight {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PhotoUploadLight {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`PhotoUploadSize`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    pub enum PhotoUploadSize {
+        Integer(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for PhotoUploadSize {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Integer(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for PhotoUploadSize {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
+        }
+    }
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Problem {
         pub message: ::std::string::String,
     }
-    ///`UploadAvatarResponse`
+    ///`SearchQuery`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct UploadAvatarResponse {
-        pub url: ::std::string::String,
+    pub struct SearchQuery {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub example: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<SearchQueryFilters>,
+        pub query: ::std::string::String,
+    }
+    ///`SearchQueryFilters`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SearchQueryFilters {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub year: ::std::option::Option<i64>,
+    }
+    ///`Settings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Settings {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub labels: ::std::vec::Vec<::std::string::String>,
+        pub quality: i64,
+    }
+    ///`UploadPhotosResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UploadPhotosResponse {
+        pub stored: i64,
     }
     /// Error types.
     pub mod error {
@@ -131,6 +352,281 @@ impl ClientInfo<()> for Client {
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
 impl Client {
+    /// Upload photos to an album
+    ///
+    /// Sends a `POST` request to `/albums/{album_id}/photos`
+    ///
+    /// The body is sent as `multipart/form-data`, one part per field of [`multipart::UploadPhotosBody`].
+    pub async fn upload_photos<'a>(
+        &'a self,
+        album_id: &'a str,
+        notify: Option<bool>,
+        x_request_tag: Option<&'a str>,
+        body: multipart::UploadPhotosBody,
+    ) -> Result<ResponseValue<types::UploadPhotosResponse>, Error<types::Problem>> {
+        let url = format!(
+            "{}/albums/{}/photos", self.baseurl, encode_path(& album_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = x_request_tag {
+            header_map.append("X-Request-Tag", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .query(&progenitor_client::QueryParam::new("notify", &notify))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "upload_photos",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends `POST /albums/{album_id}/photos` like [`Client::upload_photos`], but returns the response as it came, whatever its status, with its body unread.
+    ///
+    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
+    pub async fn upload_photos_raw<'a>(
+        &'a self,
+        album_id: &'a str,
+        notify: Option<bool>,
+        x_request_tag: Option<&'a str>,
+        body: multipart::UploadPhotosBody,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let url = format!(
+            "{}/albums/{}/photos", self.baseurl, encode_path(& album_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = x_request_tag {
+            header_map.append("X-Request-Tag", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .query(&progenitor_client::QueryParam::new("notify", &notify))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "upload_photos",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        Ok(ResponseValue::stream(response))
+    }
+    /// Sends a `PUT` request to `/documents`
+    ///
+    /// The body is sent as `multipart/form-data`, one part per field of [`multipart::PutDocumentsBody`].
+    pub async fn put_documents<'a>(
+        &'a self,
+        body: multipart::PutDocumentsBody,
+    ) -> Result<ResponseValue<types::Document>, Error<()>> {
+        let url = format!("{}/documents", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "put_documents",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            201u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends `PUT /documents` like [`Client::put_documents`], but returns the response as it came, whatever its status, with its body unread.
+    ///
+    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
+    pub async fn put_documents_raw<'a>(
+        &'a self,
+        body: multipart::PutDocumentsBody,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let url = format!("{}/documents", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "put_documents",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        Ok(ResponseValue::stream(response))
+    }
+    /**Sends a `POST` request to `/search`
+
+*/
+    pub async fn search<'a>(
+        &'a self,
+        body: &'a types::SearchQuery,
+    ) -> Result<ResponseValue<types::Document>, Error<()>> {
+        let url = format!("{}/search", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends a `POST` request to `/search`
+    ///
+    /// The body is sent as `multipart/form-data`, one part per field of [`multipart::SearchMultipartBody`]. [`Client::search`] sends the same operation with its other body.
+    pub async fn search_multipart<'a>(
+        &'a self,
+        body: multipart::SearchMultipartBody,
+    ) -> Result<ResponseValue<types::Document>, Error<()>> {
+        let url = format!("{}/search", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends `POST /search` like [`Client::search_multipart`], but returns the response as it came, whatever its status, with its body unread.
+    ///
+    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
+    pub async fn search_multipart_raw<'a>(
+        &'a self,
+        body: multipart::SearchMultipartBody,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let url = format!("{}/search", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        Ok(ResponseValue::stream(response))
+    }
     /**Sends a `GET` request to `/health`
 
 */
@@ -166,6 +662,47 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `GET` request to `/reports`
+
+*/
+    pub async fn list_reports<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Document>>, Error<types::Problem>> {
+        let url = format!("{}/reports", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_reports",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -174,41 +711,7 @@ pub mod prelude {
 }
 /// The API's default base URL, from the spec's `servers[0].url`.
 pub const DEFAULT_BASE_URL: &str = "http://fixture.invalid/api";
-/// Why [`Client::new_with_bearer_token`] could not build a client.
-/// The token itself is never part of the error.
-#[derive(Debug)]
-pub enum ClientBuildError {
-    /// The token is empty or only white space.
-    EmptyToken,
-    /// The token holds a byte that cannot be sent in an HTTP header
-    /// (a control character or a line break, say).
-    InvalidToken,
-    /// `reqwest` could not build its client from the builder.
-    Http(reqwest::Error),
-}
-impl ::std::fmt::Display for ClientBuildError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            ClientBuildError::EmptyToken => f.write_str("the bearer token is empty"),
-            ClientBuildError::InvalidToken => {
-                f.write_str(
-                    "the bearer token holds characters that cannot be sent in an HTTP header",
-                )
-            }
-            ClientBuildError::Http(e) => {
-                write!(f, "could not build the HTTP client: {}", e)
-            }
-        }
-    }
-}
-impl ::std::error::Error for ClientBuildError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            ClientBuildError::Http(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+pub use ::client_support::AuthError;
 impl Client {
     /// Builds a client for `baseurl` that sends `Authorization: Bearer <token>` on every request (security scheme `token`).
     ///
@@ -217,355 +720,195 @@ impl Client {
         baseurl: &str,
         token: &str,
         builder: reqwest::ClientBuilder,
-    ) -> Result<Self, ClientBuildError> {
-        if token.trim().is_empty() {
-            return Err(ClientBuildError::EmptyToken);
-        }
-        let mut value = ::reqwest::header::HeaderValue::try_from(
-                format!("Bearer {}", token),
-            )
-            .map_err(|_| ClientBuildError::InvalidToken)?;
-        value.set_sensitive(true);
-        let mut headers = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        headers.insert(::reqwest::header::AUTHORIZATION, value);
-        let client = builder
-            .default_headers(headers)
-            .build()
-            .map_err(ClientBuildError::Http)?;
-        Ok(Self::new_with_client(baseurl, client))
+    ) -> Result<Self, AuthError> {
+        Ok(
+            Self::new_with_client(
+                baseurl,
+                ::client_support::bearer_client(token, builder)?,
+            ),
+        )
+    }
+    /// Builds a client for `baseurl` that sends `key` in the `X-Api-Key` header on every request (security scheme `key`).
+    ///
+    /// The header value is marked sensitive, so `reqwest` and `http` never print it. `builder` carries any other settings (timeouts, redirect policy); its default headers are kept.
+    pub fn new_with_api_key(
+        baseurl: &str,
+        key: &str,
+        builder: reqwest::ClientBuilder,
+    ) -> Result<Self, AuthError> {
+        Ok(
+            Self::new_with_client(
+                baseurl,
+                ::client_support::api_key_client("X-Api-Key", key, builder)?,
+            ),
+        )
     }
 }
-/// Bodies of the `multipart/form-data` operations, and the file
-/// part type they share.
+/// Bodies of the `multipart/form-data` operations.
 pub mod multipart {
-    use super::Error;
-    /// One file of a multipart body: its content, its file name and its
-    /// content type.
+    #[allow(unused_imports)]
+    use super::types;
+    pub use ::client_support::{FilePart, FormError};
+    /// Body of [`Client::upload_photos`](super::Client::upload_photos) (`POST /albums/{album_id}/photos`), sent as `multipart/form-data`.
     ///
-    /// The content is either bytes already in memory (shared, never
-    /// copied) or a stream whose length is known up front, so that the
-    /// request carries a `Content-Length` and large files need not be
-    /// read into memory.
-    pub struct FilePart {
-        content: FileContent,
-        length: u64,
-        file_name: ::std::option::Option<::std::string::String>,
-        content_type: ::std::option::Option<::std::string::String>,
-    }
-    enum FileContent {
-        Bytes(::bytes::Bytes),
-        Stream(reqwest::Body),
-    }
-    impl FilePart {
-        /// A file part from bytes in memory. `Bytes`, `Vec<u8>` and
-        /// `&'static [u8]` convert without copying.
-        pub fn from_bytes(bytes: impl Into<::bytes::Bytes>) -> Self {
-            let bytes = bytes.into();
-            Self {
-                length: bytes.len() as u64,
-                content: FileContent::Bytes(bytes),
-                file_name: None,
-                content_type: None,
-            }
-        }
-        /// A file part from a stream of chunks that yields exactly
-        /// `length` bytes in all (a file read from disk, say). A stream
-        /// that yields a different number of bytes fails the request.
-        pub fn from_stream<S>(stream: S, length: u64) -> Self
-        where
-            S: ::futures_core::TryStream + Send + 'static,
-            S::Error: Into<Box<dyn ::std::error::Error + Send + Sync>>,
-            ::bytes::Bytes: From<S::Ok>,
-        {
-            Self {
-                content: FileContent::Stream(reqwest::Body::wrap_stream(stream)),
-                length,
-                file_name: None,
-                content_type: None,
-            }
-        }
-        /// Sets the file name sent in the part's `Content-Disposition`.
-        /// Without one, the part carries no file name.
-        pub fn file_name(mut self, file_name: impl Into<::std::string::String>) -> Self {
-            self.file_name = Some(file_name.into());
-            self
-        }
-        /// Sets the part's content type (`image/png`, say). Without one,
-        /// the spec's encoding or `application/octet-stream` is sent.
-        pub fn content_type(
-            mut self,
-            content_type: impl Into<::std::string::String>,
-        ) -> Self {
-            self.content_type = Some(content_type.into());
-            self
-        }
-        /// The number of bytes the part carries.
-        pub fn length(&self) -> u64 {
-            self.length
-        }
-        /// The file name set with [`FilePart::file_name`].
-        pub fn get_file_name(&self) -> ::std::option::Option<&str> {
-            self.file_name.as_deref()
-        }
-        /// The content type set with [`FilePart::content_type`].
-        pub fn get_content_type(&self) -> ::std::option::Option<&str> {
-            self.content_type.as_deref()
-        }
-        /// Turns the file into a `reqwest` part named `name`, sending
-        /// `default_content_type` when none was set.
-        pub fn into_part<E>(
-            self,
-            name: &str,
-            default_content_type: &str,
-        ) -> Result<reqwest::multipart::Part, Error<E>> {
-            let body = match self.content {
-                FileContent::Bytes(bytes) => reqwest::Body::from(bytes),
-                FileContent::Stream(body) => body,
-            };
-            let part = reqwest::multipart::Part::stream_with_length(body, self.length);
-            let part = match self.file_name {
-                Some(file_name) => part.file_name(file_name),
-                None => part,
-            };
-            let content_type = self
-                .content_type
-                .as_deref()
-                .unwrap_or(default_content_type);
-            part.mime_str(content_type)
-                .map_err(|e| {
-                    Error::InvalidRequest(
-                        format!(
-                            "part `{}`: content type {:?}: {}", name, content_type, e
-                        ),
-                    )
-                })
-        }
-    }
-    impl ::std::fmt::Debug for FilePart {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("FilePart")
-                .field(
-                    "content",
-                    &match self.content {
-                        FileContent::Bytes(_) => "bytes",
-                        FileContent::Stream(_) => "stream",
-                    },
-                )
-                .field("length", &self.length)
-                .field("file_name", &self.file_name)
-                .field("content_type", &self.content_type)
-                .finish()
-        }
-    }
-    /// Body of `upload_avatar` (`POST /avatars`), sent as `multipart/form-data`.
-    ///
-    /// Each field is one part, named as in the spec.
+    /// Each field is one part (or one part per item), named as in the spec.
     #[derive(Debug)]
-    pub struct UploadAvatarBody {
-        /// The user the avatar belongs to.
-        pub user: ::std::string::String,
-        /// The avatar itself.
-        pub image: FilePart,
-        /// An optional smaller rendition.
-        pub thumbnail: ::std::option::Option<FilePart>,
-        /// Side of the square crop, in pixels.
-        pub crop_size: ::std::option::Option<i32>,
+    pub struct UploadPhotosBody {
+        /// The album cover.
+        pub cover: FilePart,
+        /// An optional smaller cover.
+        pub thumbnail: Option<FilePart>,
+        /// The photos, one part each.
+        ///
+        /// Each file is one part, all with this name.
+        pub photos: Vec<FilePart>,
+        /// Part `extras`.
+        ///
+        /// Each file is one part, all with this name.
+        pub extras: Option<Vec<FilePart>>,
+        /// Part `title`.
+        pub title: ::std::string::String,
+        /// Markdown text.
+        ///
+        /// Sent with `Content-Type: text/markdown`.
+        pub caption: Option<::std::string::String>,
+        /// Part `count`.
+        pub count: i32,
+        /// Part `total_bytes`.
+        pub total_bytes: Option<i64>,
+        /// Part `ratio`.
+        pub ratio: f64,
+        /// Part `public`.
+        pub public: bool,
+        /// How the album feels.
+        pub mood: types::Mood,
+        /// Part `light`.
+        pub light: Option<types::PhotoUploadLight>,
+        /// Part `tags`.
+        ///
+        /// Each item is one part, all with this name.
+        pub tags: ::std::vec::Vec<::std::string::String>,
+        /// Part `settings`.
+        pub settings: types::Settings,
+        /// Part `layout`.
+        pub layout: Option<types::PhotoUploadLayout>,
+        /// A preset palette by name, or a list of colors.
+        ///
+        /// Sent with `Content-Type: application/json`.
+        pub palette: Option<types::Palette>,
+        /// Part `size`.
+        pub size: Option<types::PhotoUploadSize>,
+        /// A string sent as JSON (with its quotes).
+        ///
+        /// Sent with `Content-Type: application/json`.
+        pub raw_json: Option<::std::string::String>,
     }
-    impl UploadAvatarBody {
-        /// Turns the body into a `reqwest` multipart form: one part per
-        /// field that is set, in the spec's order. File bytes are
-        /// shared, never copied.
-        pub fn into_form<E>(self) -> Result<reqwest::multipart::Form, Error<E>> {
+    impl UploadPhotosBody {
+        /// The `reqwest` form: the fields that are set, in the spec's
+        /// order. Files are streamed, never copied.
+        pub fn into_form(self) -> Result<reqwest::multipart::Form, FormError> {
             #[allow(unused_mut)]
-            let mut form = reqwest::multipart::Form::new();
-            let value = self.user;
-            form = form.part("user", reqwest::multipart::Part::text(value));
-            let value = self.image;
-            form = form
-                .part("image", value.into_part("image", "application/octet-stream")?);
+            let mut form = ::client_support::MultipartForm::new();
+            form.file("cover", self.cover, None)?;
             if let Some(value) = self.thumbnail {
-                form = form
-                    .part(
-                        "thumbnail",
-                        value.into_part("thumbnail", "application/octet-stream")?,
-                    );
+                form.file("thumbnail", value, None)?;
             }
-            if let Some(value) = self.crop_size {
-                form = form
-                    .part(
-                        "crop_size",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
+            form.files("photos", self.photos, None)?;
+            if let Some(value) = self.extras {
+                form.files("extras", value, None)?;
             }
-            Ok(form)
+            form.value("title", &self.title, None)?;
+            if let Some(value) = &self.caption {
+                form.value("caption", value, Some("text/markdown"))?;
+            }
+            form.value("count", &self.count, None)?;
+            if let Some(value) = &self.total_bytes {
+                form.value("total_bytes", value, None)?;
+            }
+            form.value("ratio", &self.ratio, None)?;
+            form.value("public", &self.public, None)?;
+            form.value("mood", &self.mood, None)?;
+            if let Some(value) = &self.light {
+                form.value("light", value, None)?;
+            }
+            form.value("tags", &self.tags, None)?;
+            form.value("settings", &self.settings, None)?;
+            if let Some(value) = &self.layout {
+                form.value("layout", value, None)?;
+            }
+            if let Some(value) = &self.palette {
+                form.value("palette", value, Some("application/json"))?;
+            }
+            if let Some(value) = &self.size {
+                form.value("size", value, None)?;
+            }
+            if let Some(value) = &self.raw_json {
+                form.value("raw_json", value, Some("application/json"))?;
+            }
+            Ok(form.into_form())
         }
     }
-    /// Body of `put_documents` (`PUT /documents`), sent as `multipart/form-data`.
+    /// Body of [`Client::put_documents`](super::Client::put_documents) (`PUT /documents`), sent as `multipart/form-data`.
     ///
-    /// Each field is one part, named as in the spec.
+    /// Each field is one part (or one part per item), named as in the spec.
     #[derive(Debug)]
     pub struct PutDocumentsBody {
         /// Part `file`.
         pub file: FilePart,
         /// Part `note`.
-        pub note: ::std::option::Option<::std::string::String>,
+        ///
+        /// Sent with `Content-Type: text/markdown`.
+        pub note: Option<::std::string::String>,
         /// Part `page-limit`.
-        pub page_limit: ::std::option::Option<i64>,
+        pub page_limit: Option<i64>,
         /// Part `public`.
-        pub public: ::std::option::Option<bool>,
+        pub public: Option<bool>,
     }
     impl PutDocumentsBody {
-        /// Turns the body into a `reqwest` multipart form: one part per
-        /// field that is set, in the spec's order. File bytes are
-        /// shared, never copied.
-        pub fn into_form<E>(self) -> Result<reqwest::multipart::Form, Error<E>> {
+        /// The `reqwest` form: the fields that are set, in the spec's
+        /// order. Files are streamed, never copied.
+        pub fn into_form(self) -> Result<reqwest::multipart::Form, FormError> {
             #[allow(unused_mut)]
-            let mut form = reqwest::multipart::Form::new();
-            let value = self.file;
-            form = form
-                .part("file", value.into_part("file", "application/octet-stream")?);
-            if let Some(value) = self.note {
-                form = form
-                    .part(
-                        "note",
-                        reqwest::multipart::Part::text(value)
-                            .mime_str("text/markdown")
-                            .map_err(|e| {
-                                Error::InvalidRequest(
-                                    format!(
-                                        "part `{}`: content type {:?}: {}", "note", "text/markdown",
-                                        e
-                                    ),
-                                )
-                            })?,
-                    );
+            let mut form = ::client_support::MultipartForm::new();
+            form.file("file", self.file, None)?;
+            if let Some(value) = &self.note {
+                form.value("note", value, Some("text/markdown"))?;
             }
-            if let Some(value) = self.page_limit {
-                form = form
-                    .part(
-                        "page-limit",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
+            if let Some(value) = &self.page_limit {
+                form.value("page-limit", value, None)?;
             }
-            if let Some(value) = self.public {
-                form = form
-                    .part("public", reqwest::multipart::Part::text(value.to_string()));
+            if let Some(value) = &self.public {
+                form.value("public", value, None)?;
             }
-            Ok(form)
+            Ok(form.into_form())
         }
     }
-}
-impl Client {
-    /// Upload an avatar
+    /// Body of [`Client::search_multipart`](super::Client::search_multipart) (`POST /search`), sent as `multipart/form-data`.
     ///
-    /// Sends `POST /avatars` with a `multipart/form-data` body built from [`multipart::UploadAvatarBody`].
-    pub async fn upload_avatar<'a>(
-        &'a self,
-        body: multipart::UploadAvatarBody,
-    ) -> Result<ResponseValue<types::UploadAvatarResponse>, Error<types::Problem>> {
-        let response = self.upload_avatar_send(body).await?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            413u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+    /// Each field is one part (or one part per item), named as in the spec.
+    #[derive(Debug)]
+    pub struct SearchMultipartBody {
+        /// Part `query`.
+        pub query: ::std::string::String,
+        /// Part `example`.
+        pub example: Option<FilePart>,
+        /// Part `filters`.
+        pub filters: Option<types::SearchQueryFilters>,
+    }
+    impl SearchMultipartBody {
+        /// The `reqwest` form: the fields that are set, in the spec's
+        /// order. Files are streamed, never copied.
+        pub fn into_form(self) -> Result<reqwest::multipart::Form, FormError> {
+            #[allow(unused_mut)]
+            let mut form = ::client_support::MultipartForm::new();
+            form.value("query", &self.query, None)?;
+            if let Some(value) = self.example {
+                form.file("example", value, None)?;
             }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            if let Some(value) = &self.filters {
+                form.value("filters", value, None)?;
             }
-            _ => Err(Error::UnexpectedResponse(response)),
+            Ok(form.into_form())
         }
-    }
-    /// Sends `POST /avatars` like [`Client::upload_avatar`], but returns the response as it came, whatever its status, with its body unread.
-    ///
-    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
-    pub async fn upload_avatar_raw<'a>(
-        &'a self,
-        body: multipart::UploadAvatarBody,
-    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let response = self.upload_avatar_send(body).await?;
-        Ok(ResponseValue::stream(response))
-    }
-    async fn upload_avatar_send<'a, E>(
-        &'a self,
-        body: multipart::UploadAvatarBody,
-    ) -> Result<reqwest::Response, Error<E>> {
-        let url = format!("{}{}", self.baseurl, "/avatars");
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        let form = body.into_form()?;
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(form)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_avatar",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        Ok(result?)
-    }
-    /// Sends `PUT /documents` with a `multipart/form-data` body built from [`multipart::PutDocumentsBody`].
-    pub async fn put_documents<'a>(
-        &'a self,
-        body: multipart::PutDocumentsBody,
-    ) -> Result<ResponseValue<types::Document>, Error<()>> {
-        let response = self.put_documents_send(body).await?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            _ => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-        }
-    }
-    /// Sends `PUT /documents` like [`Client::put_documents`], but returns the response as it came, whatever its status, with its body unread.
-    ///
-    /// For callers that decode the body themselves: reading it in bounded chunks, or accepting response shapes the spec does not document.
-    pub async fn put_documents_raw<'a>(
-        &'a self,
-        body: multipart::PutDocumentsBody,
-    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let response = self.put_documents_send(body).await?;
-        Ok(ResponseValue::stream(response))
-    }
-    async fn put_documents_send<'a, E>(
-        &'a self,
-        body: multipart::PutDocumentsBody,
-    ) -> Result<reqwest::Response, Error<E>> {
-        let url = format!("{}{}", self.baseurl, "/documents");
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        let form = body.into_form()?;
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .put(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(form)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "put_documents",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        Ok(result?)
     }
 }

@@ -1,0 +1,81 @@
+//! Rust names the way progenitor and typify make them from spec names, so
+//! that the code this generator adds refers to exactly the items they
+//! generate.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use unicode_ident::{is_xid_continue, is_xid_start};
+
+/// Which case a name is turned into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// `UpperCamelCase`, for types.
+    Pascal,
+    /// `snake_case`, for methods and fields.
+    Snake,
+}
+
+/// The prefix a name gets when it does not start like an identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prefix {
+    /// progenitor: `_`.
+    Underscore,
+    /// typify: `x` in the target case.
+    X,
+}
+
+fn sanitize(input: &str, case: Case, prefix: Prefix) -> String {
+    let to_case = |s: &str| match case {
+        Case::Pascal => s.to_pascal_case(),
+        Case::Snake => s.to_snake_case(),
+    };
+    let out = match input {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => to_case(&input.replace('\'', "").replace(|c: char| !is_xid_continue(c), "-")),
+    };
+    let out = match out.chars().next() {
+        None => to_case("x"),
+        Some(c) if is_xid_start(c) => out,
+        Some(_) => match prefix {
+            Prefix::Underscore => format!("_{out}"),
+            Prefix::X => format!("{}{out}", to_case("x")),
+        },
+    };
+    if typify::accept_as_ident(&out) {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
+/// The name progenitor gives an operation's method (snake case) or its
+/// types (Pascal case).
+pub fn progenitor(input: &str, case: Case) -> String {
+    sanitize(input, case, Prefix::Underscore)
+}
+
+/// The name typify gives a schema's type (Pascal case) or a property's
+/// field (snake case).
+pub fn typify(input: &str, case: Case) -> String {
+    sanitize(input, case, Prefix::X)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_progenitor_and_typify() {
+        assert_eq!(progenitor("post_ideogram_remix", Case::Snake), "post_ideogram_remix");
+        assert_eq!(
+            progenitor("post_generate_image_v3_multipart", Case::Pascal),
+            "PostGenerateImageV3Multipart"
+        );
+        assert_eq!(typify("page-limit", Case::Snake), "page_limit");
+        assert_eq!(typify("type", Case::Snake), "type_");
+        assert_eq!(typify("3d", Case::Snake), "x3d");
+        assert_eq!(progenitor("3d", Case::Snake), "_3d");
+        assert_eq!(typify("RemixImageRequestV3", Case::Pascal), "RemixImageRequestV3");
+        assert_eq!(typify("styleCode", Case::Snake), "style_code");
+    }
+}

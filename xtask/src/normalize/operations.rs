@@ -1,0 +1,258 @@
+//! Rules on operations and their parameters: ids, client-owned headers and
+//! path parameters.
+
+use anyhow::{Result, bail};
+use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+
+use super::{RuleReport, operations_mut, path_item_operations_mut, resolve_parameter};
+
+/// Header parameters that the generated client sets itself. A spec that
+/// declares them as operation parameters would otherwise turn them into
+/// string arguments of every method (and a caller-supplied `Content-Type`
+/// would lack the multipart boundary).
+pub const CLIENT_OWNED_HEADERS: [&str; 3] = ["Content-Type", "Accept", "Authorization"];
+
+/// Derives an operation id from the method and the path template:
+/// the lower-case method, then each path segment, joined by `_`. Template
+/// braces are dropped (`{id}` becomes `id`), every character that is not
+/// an ASCII letter or digit becomes `_`, runs of `_` collapse to one, and
+/// letters are lower-cased. `POST /ideogram/remix` becomes
+/// `post_ideogram_remix`; `GET /v1/tasks/{task-id}` becomes
+/// `get_v1_tasks_task_id`.
+pub fn derive_operation_id(method: &str, path: &str) -> String {
+    let raw = format!("{method}_{path}");
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        let c = match c {
+            '{' | '}' => continue,
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => '_',
+        };
+        if c == '_' && (out.is_empty() || out.ends_with('_')) {
+            continue;
+        }
+        out.push(c);
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// Rule: every operation without an `operationId` gets one from
+/// [`derive_operation_id`]. A derived id that collides with another
+/// operation's id is an error, never silently renamed.
+pub fn assign_operation_ids(spec: &mut OpenAPI) -> Result<RuleReport> {
+    let mut taken: Vec<String> = operations_mut(spec)
+        .filter_map(|(_, _, op)| op.operation_id.clone())
+        .collect();
+    let mut changes = Vec::new();
+    for (path, method, op) in operations_mut(spec) {
+        if op.operation_id.is_some() {
+            continue;
+        }
+        let id = derive_operation_id(method, path);
+        if taken.contains(&id) {
+            bail!(
+                "{} {path}: the derived operationId `{id}` is already used by another operation; \
+                 give one of them an explicit operationId in the spec",
+                method.to_uppercase()
+            );
+        }
+        changes.push(format!("{} {path} -> {id}", method.to_uppercase()));
+        taken.push(id.clone());
+        op.operation_id = Some(id);
+    }
+    Ok(RuleReport::new("assign_operation_ids", changes))
+}
+
+fn is_client_owned_header(parameter: &Parameter) -> bool {
+    match parameter {
+        Parameter::Header { parameter_data, .. } => CLIENT_OWNED_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&parameter_data.name)),
+        _ => false,
+    }
+}
+
+/// Rule: drop the header parameters the client owns (`Content-Type`,
+/// `Accept`, `Authorization`, compared case-insensitively) from every
+/// operation and path item, inline or by reference. Every other parameter,
+/// header or not, is kept.
+pub fn drop_client_owned_headers(spec: &mut OpenAPI) -> RuleReport {
+    let lookup = spec.clone();
+    let owned = |p: &ReferenceOr<Parameter>| resolve_parameter(&lookup, p).is_some_and(is_client_owned_header);
+    let name = |p: &ReferenceOr<Parameter>| {
+        resolve_parameter(&lookup, p)
+            .map(|p| p.parameter_data_ref().name.clone())
+            .unwrap_or_default()
+    };
+    let mut changes = Vec::new();
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        let dropped: Vec<String> = item.parameters.iter().filter(|p| owned(p)).map(name).collect();
+        if !dropped.is_empty() {
+            changes.push(format!("{path} (all operations): {}", dropped.join(", ")));
+            item.parameters.retain(|p| !owned(p));
+        }
+        for (method, op) in path_item_operations_mut(item) {
+            let dropped: Vec<String> = op.parameters.iter().filter(|p| owned(p)).map(name).collect();
+            if !dropped.is_empty() {
+                changes.push(format!("{} {path}: {}", method.to_uppercase(), dropped.join(", ")));
+                op.parameters.retain(|p| !owned(p));
+            }
+        }
+    }
+    RuleReport::new("drop_client_owned_headers", changes)
+}
+
+/// Rule: a path parameter not marked `required` is marked so. OpenAPI says
+/// path parameters are always required, and progenitor 0.15.1 asserts it
+/// (a panic otherwise). Referenced parameters are changed in the
+/// components, once.
+pub fn require_path_parameters(spec: &mut OpenAPI) -> RuleReport {
+    fn require(parameter: &mut Parameter, what: String, changes: &mut Vec<String>) {
+        if let Parameter::Path { parameter_data, .. } = parameter
+            && !parameter_data.required
+        {
+            parameter_data.required = true;
+            changes.push(format!("{what}: path parameter `{}` -> required", parameter_data.name));
+        }
+    }
+    let mut changes = Vec::new();
+    if let Some(components) = spec.components.as_mut() {
+        for (name, parameter) in components.parameters.iter_mut() {
+            if let ReferenceOr::Item(parameter) = parameter {
+                require(parameter, format!("components.parameters.{name}"), &mut changes);
+            }
+        }
+    }
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for parameter in item.parameters.iter_mut() {
+            if let ReferenceOr::Item(parameter) = parameter {
+                require(parameter, format!("{path} (all operations)"), &mut changes);
+            }
+        }
+        for (method, op) in path_item_operations_mut(item) {
+            for parameter in op.parameters.iter_mut() {
+                if let ReferenceOr::Item(parameter) = parameter {
+                    require(parameter, format!("{} {path}", method.to_uppercase()), &mut changes);
+                }
+            }
+        }
+    }
+    RuleReport::new("require_path_parameters", changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{operation, spec};
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.0.1
+info: {title: t, version: "1"}
+components:
+  parameters:
+    acceptRef: {name: accept, in: header, schema: {type: string}}
+    idRef: {name: id, in: path, schema: {type: string}}
+paths:
+  /things/{thing-id}:
+    parameters:
+      - {name: AUTHORIZATION, in: header, schema: {type: string}}
+    get:
+      parameters:
+        - {name: thing-id, in: path, schema: {type: string}}
+        - {name: content-type, in: header, schema: {type: string}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+        - $ref: '#/components/parameters/acceptRef'
+      responses:
+        "200": {description: ok}
+    put:
+      operationId: replace_thing
+      responses:
+        "200": {description: ok}
+  /upload:
+    post:
+      responses:
+        "200": {description: ok}
+"#;
+
+    #[test]
+    fn derive_operation_id_uses_method_and_path() {
+        assert_eq!(derive_operation_id("post", "/ideogram/remix"), "post_ideogram_remix");
+        assert_eq!(
+            derive_operation_id("get", "/v1/tasks/{task-id}"),
+            "get_v1_tasks_task_id"
+        );
+        assert_eq!(derive_operation_id("get", "/"), "get");
+        assert_eq!(derive_operation_id("PATCH", "/A//B.c/"), "patch_a_b_c");
+    }
+
+    #[test]
+    fn assign_operation_ids_fills_only_missing_ids() {
+        let mut s = spec(SPEC);
+        let report = assign_operation_ids(&mut s).unwrap();
+        assert_eq!(
+            report.changes,
+            vec![
+                "GET /things/{thing-id} -> get_things_thing_id",
+                "POST /upload -> post_upload"
+            ]
+        );
+        assert_eq!(
+            operation(&s, "/things/{thing-id}", "put").operation_id.as_deref(),
+            Some("replace_thing")
+        );
+    }
+
+    #[test]
+    fn assign_operation_ids_refuses_a_collision() {
+        let mut s = spec(&SPEC.replace("operationId: replace_thing", "operationId: post_upload"));
+        let err = assign_operation_ids(&mut s).unwrap_err().to_string();
+        assert!(err.contains("post_upload") && err.contains("already used"), "{err}");
+    }
+
+    #[test]
+    fn drop_client_owned_headers_drops_exactly_those() {
+        let mut s = spec(SPEC);
+        let report = drop_client_owned_headers(&mut s);
+        assert_eq!(
+            report.changes,
+            vec![
+                "/things/{thing-id} (all operations): AUTHORIZATION",
+                "GET /things/{thing-id}: content-type, accept",
+            ]
+        );
+        let item = s.paths.paths["/things/{thing-id}"].as_item().unwrap();
+        assert!(item.parameters.is_empty());
+        let kept: Vec<String> = operation(&s, "/things/{thing-id}", "get")
+            .parameters
+            .iter()
+            .map(|p| p.as_item().unwrap().parameter_data_ref().name.clone())
+            .collect();
+        assert_eq!(kept, vec!["thing-id", "X-Trace"]);
+    }
+
+    #[test]
+    fn require_path_parameters_marks_inline_and_component_ones() {
+        let mut s = spec(SPEC);
+        let report = require_path_parameters(&mut s);
+        assert_eq!(
+            report.changes,
+            vec![
+                "components.parameters.idRef: path parameter `id` -> required",
+                "GET /things/{thing-id}: path parameter `thing-id` -> required",
+            ]
+        );
+        let param = operation(&s, "/things/{thing-id}", "get").parameters[0]
+            .as_item()
+            .unwrap();
+        assert!(param.parameter_data_ref().required);
+        assert!(
+            require_path_parameters(&mut s).changes.is_empty(),
+            "a second run changes nothing"
+        );
+    }
+}

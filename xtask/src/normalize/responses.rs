@@ -1,0 +1,343 @@
+//! Rules on responses: the shapes progenitor 0.15.1 panics or `todo!`s on.
+
+use anyhow::{Result, bail};
+use openapiv3::{MediaType, OpenAPI, ReferenceOr, Response, Schema, SchemaKind, StatusCode};
+
+use super::{RuleReport, is_json_media_type, operations_mut, responses_mut, where_};
+
+fn status_text(status: Option<&StatusCode>) -> String {
+    status.map_or_else(|| "default".to_string(), |s| s.to_string())
+}
+
+/// Rule: `encoding` on a JSON response is dropped: it means nothing there,
+/// and progenitor 0.15.1 asserts there is none.
+pub fn drop_encoding_from_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
+    let lookup = spec.clone();
+    let mut changes = Vec::new();
+    for (path, method, op) in operations_mut(spec) {
+        let location = where_(method, path, op);
+        for (status, response) in responses_mut(&lookup, op)? {
+            for (media_type, media) in response.content.iter_mut() {
+                if is_json_media_type(media_type) && !media.encoding.is_empty() {
+                    media.encoding.clear();
+                    changes.push(format!(
+                        "{location}: response {}: encoding dropped",
+                        status_text(status)
+                    ));
+                }
+            }
+        }
+    }
+    Ok(RuleReport::new("drop_encoding_from_responses", changes))
+}
+
+/// Rule: a JSON response without a schema gets the empty schema (any JSON,
+/// a `serde_json::Value`), where progenitor 0.15.1 `todo!`s.
+pub fn type_schemaless_json_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
+    let lookup = spec.clone();
+    let mut changes = Vec::new();
+    for (path, method, op) in operations_mut(spec) {
+        let location = where_(method, path, op);
+        for (status, response) in responses_mut(&lookup, op)? {
+            for (media_type, media) in response.content.iter_mut() {
+                if is_json_media_type(media_type) && media.schema.is_none() {
+                    media.schema = Some(ReferenceOr::Item(Schema {
+                        schema_data: Default::default(),
+                        schema_kind: SchemaKind::Any(Default::default()),
+                    }));
+                    changes.push(format!(
+                        "{location}: response {}: no schema -> any JSON (serde_json::Value)",
+                        status_text(status)
+                    ));
+                }
+            }
+        }
+    }
+    Ok(RuleReport::new("type_schemaless_json_responses", changes))
+}
+
+fn is_success(status: &StatusCode) -> bool {
+    matches!(status, StatusCode::Code(101 | 200..=299) | StatusCode::Range(2))
+}
+
+fn is_error(status: &StatusCode) -> bool {
+    matches!(status, StatusCode::Code(400..=599) | StatusCode::Range(4 | 5))
+}
+
+/// Rule: a `default` response beside explicit success responses describes
+/// the other statuses, the errors, but progenitor 0.15.1 counts it as a
+/// success too and panics on the two body types. It becomes `4XX` and `5XX`
+/// for each range that has no explicit status (an explicit one would make
+/// the range's match arm shadow it), and is dropped otherwise.
+pub fn default_response_means_errors(spec: &mut OpenAPI) -> Result<RuleReport> {
+    let mut changes = Vec::new();
+    for (path, method, op) in operations_mut(spec) {
+        let location = where_(method, path, op);
+        let responses = &mut op.responses;
+        if responses.default.is_none() || !responses.responses.keys().any(is_success) {
+            continue;
+        }
+        let default = responses.default.take().expect("checked above");
+        let mut ranges = Vec::new();
+        for range in [4u16, 5] {
+            let taken = responses.responses.keys().any(|s| match s {
+                StatusCode::Code(code) => code / 100 == range,
+                StatusCode::Range(r) => *r == range,
+            });
+            if !taken {
+                responses.responses.insert(StatusCode::Range(range), default.clone());
+                ranges.push(format!("{range}XX"));
+            }
+        }
+        changes.push(if ranges.is_empty() {
+            format!("{location}: default dropped (every error range has explicit statuses)")
+        } else {
+            format!("{location}: default -> {}", ranges.join(", "))
+        });
+    }
+    Ok(RuleReport::new("default_response_means_errors", changes))
+}
+
+/// A response body as progenitor types it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BodyKind {
+    /// JSON, of this schema (its JSON text, so two equal schemas compare
+    /// equal).
+    Typed(String),
+    /// Some other media type: a byte stream.
+    Raw,
+    /// No body.
+    None,
+}
+
+fn body_kind(response: &Response) -> BodyKind {
+    let json: Option<&MediaType> = response
+        .content
+        .iter()
+        .find(|(k, _)| is_json_media_type(k))
+        .map(|(_, m)| m);
+    match json {
+        Some(media) => BodyKind::Typed(serde_json::to_string(&media.schema).unwrap_or_default()),
+        None if response.content.is_empty() => BodyKind::None,
+        None => BodyKind::Raw,
+    }
+}
+
+fn schema_label(kind: &BodyKind) -> String {
+    match kind {
+        BodyKind::Typed(json) => json
+            .split("#/components/schemas/")
+            .nth(1)
+            .map(|rest| rest.trim_end_matches(['"', '}']).to_string())
+            .unwrap_or_else(|| "an inline schema".into()),
+        BodyKind::Raw => "raw".into(),
+        BodyKind::None => "none".into(),
+    }
+}
+
+/// Rule: progenitor 0.15.1 takes one body type per class of responses
+/// (success, error) and panics otherwise. Where a class mixes one JSON
+/// body with bodiless (or raw) ones, the others are dropped: they reach
+/// the caller as `Error::UnexpectedResponse`, status and body intact. Where
+/// it mixes a raw body with bodiless ones, the bodiless ones are dropped.
+/// Two different JSON bodies in one class cannot be generated: an error
+/// names the operation and the schemas.
+pub fn drop_bodiless_responses_beside_typed(spec: &mut OpenAPI) -> Result<RuleReport> {
+    let lookup = spec.clone();
+    let mut changes = Vec::new();
+    for (path, method, op) in operations_mut(spec) {
+        let location = where_(method, path, op);
+        let kinds: Vec<(Option<StatusCode>, BodyKind)> = responses_mut(&lookup, op)?
+            .into_iter()
+            .map(|(status, response)| (status.cloned(), body_kind(response)))
+            .collect();
+        let has_success_range = kinds.iter().any(|(s, _)| s == &Some(StatusCode::Range(2)));
+        let mut dropped: Vec<Option<StatusCode>> = Vec::new();
+        for (class, member) in [("success", is_success as fn(&StatusCode) -> bool), ("error", is_error)] {
+            let members: Vec<&(Option<StatusCode>, BodyKind)> = kinds
+                .iter()
+                .filter(|(s, _)| match s {
+                    Some(s) => member(s),
+                    // progenitor drops `default` from the successes beside `2XX`.
+                    None => !(class == "success" && has_success_range),
+                })
+                .collect();
+            let mut typed: Vec<&BodyKind> = members
+                .iter()
+                .map(|(_, k)| k)
+                .filter(|k| matches!(k, BodyKind::Typed(_)))
+                .collect();
+            typed.dedup();
+            if typed.len() > 1 {
+                let labels: Vec<String> = typed.iter().map(|k| schema_label(k)).collect();
+                bail!(
+                    "{location}: the {class} responses carry different JSON bodies ({}); progenitor 0.15.1 \
+                     generates one body type per class of responses, so this operation cannot be generated",
+                    labels.join(", ")
+                );
+            }
+            let keep = match typed.first() {
+                Some(kind) => (*kind).clone(),
+                None if members.iter().any(|(_, k)| *k == BodyKind::Raw) => BodyKind::Raw,
+                None => continue,
+            };
+            let off: Vec<&Option<StatusCode>> = members.iter().filter(|(_, k)| *k != keep).map(|(s, _)| s).collect();
+            if off.is_empty() {
+                continue;
+            }
+            let statuses: Vec<String> = off.iter().map(|s| status_text(s.as_ref())).collect();
+            let beside = match &keep {
+                BodyKind::Typed(_) => format!("the typed {}", schema_label(&keep)),
+                _ => "a raw body".to_string(),
+            };
+            changes.push(format!(
+                "{location}: {class} {} without that body dropped beside {beside}; they arrive as Error::UnexpectedResponse",
+                statuses.join(", ")
+            ));
+            dropped.extend(off.into_iter().cloned());
+        }
+        for status in dropped {
+            match status {
+                Some(status) => {
+                    op.responses.responses.shift_remove(&status);
+                }
+                None => op.responses.default = None,
+            }
+        }
+    }
+    Ok(RuleReport::new("drop_bodiless_responses_beside_typed", changes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{operation, spec};
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.0.1
+info: {title: t, version: "1"}
+components:
+  schemas:
+    Err: {type: object, properties: {error: {type: string}}}
+    Ok: {type: object}
+  responses:
+    Safety:
+      description: safety
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Err'}
+          encoding:
+            error: {contentType: text/plain}
+paths:
+  /edit:
+    post:
+      operationId: edit
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Ok'}
+        "400": {description: bad}
+        "403": {description: forbidden}
+        "422": {$ref: '#/components/responses/Safety'}
+        "429": {description: slow down}
+  /blob:
+    get:
+      operationId: blob
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {}
+        default:
+          description: error
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Err'}
+"#;
+
+    #[test]
+    fn bodiless_errors_beside_a_typed_one_are_dropped() {
+        let mut s = spec(SPEC);
+        default_response_means_errors(&mut s).unwrap();
+        let report = drop_bodiless_responses_beside_typed(&mut s).unwrap();
+        assert_eq!(
+            report.changes[0],
+            "POST /edit (edit): error 400, 403, 429 without that body dropped beside the typed Err; \
+             they arrive as Error::UnexpectedResponse"
+        );
+        let statuses: Vec<String> = operation(&s, "/edit", "post")
+            .responses
+            .responses
+            .keys()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(statuses, vec!["200", "422"]);
+    }
+
+    #[test]
+    fn two_json_bodies_in_one_class_name_the_operation() {
+        let mut s = spec(&SPEC.replace(
+            "        \"400\": {description: bad}\n",
+            "        \"400\":\n          description: bad\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Ok'}\n",
+        ));
+        default_response_means_errors(&mut s).unwrap();
+        let err = drop_bodiless_responses_beside_typed(&mut s).unwrap_err().to_string();
+        assert!(err.contains("POST /edit (edit)") && err.contains("Ok, Err"), "{err}");
+    }
+
+    #[test]
+    fn encoding_on_a_response_is_dropped_in_this_operation_only() {
+        let mut s = spec(SPEC);
+        let report = drop_encoding_from_responses(&mut s).unwrap();
+        assert_eq!(
+            report.changes,
+            vec!["POST /edit (edit): response 422: encoding dropped"]
+        );
+        let op = operation(&s, "/edit", "post");
+        let response = op.responses.responses[&StatusCode::Code(422)].as_item().unwrap();
+        assert!(response.content["application/json"].encoding.is_empty());
+    }
+
+    #[test]
+    fn a_schemaless_json_response_becomes_any_json() {
+        let mut s = spec(SPEC);
+        let report = type_schemaless_json_responses(&mut s).unwrap();
+        assert_eq!(
+            report.changes,
+            vec!["GET /blob (blob): response 200: no schema -> any JSON (serde_json::Value)"]
+        );
+        let op = operation(&s, "/blob", "get");
+        let media = &op.responses.responses[&StatusCode::Code(200)]
+            .as_item()
+            .unwrap()
+            .content["application/json"];
+        assert!(matches!(
+            media.schema,
+            Some(ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Any(_),
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn a_default_beside_successes_becomes_the_free_error_ranges() {
+        let mut s = spec(SPEC);
+        let report = default_response_means_errors(&mut s).unwrap();
+        assert_eq!(report.changes, vec!["GET /blob (blob): default -> 4XX, 5XX"]);
+        let op = operation(&s, "/blob", "get");
+        assert!(op.responses.default.is_none());
+        assert!(op.responses.responses.contains_key(&StatusCode::Range(4)));
+        let mut s = spec(&SPEC.replace(
+            "        default:\n",
+            "        \"404\": {description: nf}\n        \"503\": {description: down}\n        default:\n",
+        ));
+        let report = default_response_means_errors(&mut s).unwrap();
+        assert_eq!(
+            report.changes,
+            vec!["GET /blob (blob): default dropped (every error range has explicit statuses)"]
+        );
+    }
+}
