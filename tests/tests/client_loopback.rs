@@ -118,16 +118,16 @@ async fn status_400_is_a_bad_request() {
         serde_json::json!({"code": 400, "message": "image_request: bad JSON", "request_id": "r-400"}),
     ))
     .await;
-    assert_eq!((e.status, e.kind, hits), (400, ApiErrorKind::BadRequest, 1));
-    assert_eq!(e.message, "image_request: bad JSON");
-    assert_eq!(e.request_id.as_deref(), Some("r-400"));
+    assert_eq!((e.status(), e.kind(), hits), (400, ApiErrorKind::BadRequest, 1));
+    assert_eq!(e.message(), "image_request: bad JSON");
+    assert_eq!(e.request_id(), Some("r-400"));
 }
 
 #[tokio::test]
 async fn status_401_is_unauthorized() {
     let (e, _) = api_error_for(Reply::json(401, serde_json::json!({"error": "invalid api key"}))).await;
-    assert_eq!((e.status, e.kind), (401, ApiErrorKind::Unauthorized));
-    assert_eq!(e.message, "invalid api key");
+    assert_eq!((e.status(), e.kind()), (401, ApiErrorKind::Unauthorized));
+    assert_eq!(e.message(), "invalid api key");
 }
 
 #[tokio::test]
@@ -140,10 +140,10 @@ async fn status_402_is_payment_required() {
         .with_header("x-request-id", "r-402"),
     )
     .await;
-    assert_eq!((e.status, e.kind, hits), (402, ApiErrorKind::PaymentRequired, 1));
-    assert_eq!(e.code.as_deref(), Some("insufficient_funds"));
-    assert_eq!(e.message, "balance is empty");
-    assert_eq!(e.request_id.as_deref(), Some("r-402"), "request id from the header");
+    assert_eq!((e.status(), e.kind(), hits), (402, ApiErrorKind::PaymentRequired, 1));
+    assert_eq!(e.code(), Some("insufficient_funds"));
+    assert_eq!(e.message(), "balance is empty");
+    assert_eq!(e.request_id(), Some("r-402"), "request id from the header");
 }
 
 #[tokio::test]
@@ -153,8 +153,8 @@ async fn status_422_is_a_safety_rejection() {
         serde_json::json!({"error": "Prompt failed the safety check"}),
     ))
     .await;
-    assert_eq!((e.status, e.kind), (422, ApiErrorKind::SafetyRejected));
-    assert_eq!(e.message, "Prompt failed the safety check");
+    assert_eq!((e.status(), e.kind()), (422, ApiErrorKind::SafetyRejected));
+    assert_eq!(e.message(), "Prompt failed the safety check");
 }
 
 #[tokio::test]
@@ -167,19 +167,19 @@ async fn status_429_is_rate_limited_with_reason_and_retry_after() {
         .with_header("Retry-After", "7"),
     )
     .await;
-    assert_eq!((e.status, e.kind), (429, ApiErrorKind::RateLimited));
-    assert_eq!(e.message, "too many images in flight");
-    assert_eq!(e.reason.as_deref(), Some("inflight_limit"));
-    assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
+    assert_eq!((e.status(), e.kind()), (429, ApiErrorKind::RateLimited));
+    assert_eq!(e.message(), "too many images in flight");
+    assert_eq!(e.reason(), Some("inflight_limit"));
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
 }
 
 #[tokio::test]
 async fn status_500_with_an_html_page_is_a_server_error() {
     let html = "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>nginx</body></html>";
     let (e, _) = api_error_for(Reply::raw(500, "text/html", html)).await;
-    assert_eq!((e.status, e.kind), (500, ApiErrorKind::Server));
-    assert!(e.message.contains("HTML page"), "{}", e.message);
-    assert!(e.body_prefix.starts_with("<!DOCTYPE html>"), "{}", e.body_prefix);
+    assert_eq!((e.status(), e.kind()), (500, ApiErrorKind::Server));
+    assert!(e.message().contains("HTML page"), "{}", e.message());
+    assert!(e.body_prefix().starts_with("<!DOCTYPE html>"), "{}", e.body_prefix());
 }
 
 #[tokio::test]
@@ -191,9 +191,9 @@ async fn a_failure_envelope_with_status_200_is_an_error() {
     .await;
     match client(&server).remix(&request(), image()).await {
         Err(Error::Api(e)) => {
-            assert_eq!((e.status, e.kind), (200, ApiErrorKind::Rejected));
-            assert_eq!(e.code.as_deref(), Some("4001"));
-            assert_eq!(e.message, "image too small");
+            assert_eq!((e.status(), e.kind()), (200, ApiErrorKind::Rejected));
+            assert_eq!(e.code(), Some("4001"));
+            assert_eq!(e.message(), "image too small");
         }
         other => panic!("{other:?}"),
     }

@@ -83,7 +83,10 @@ async fn status_500_is_not_retried() {
     let err = call(builder(&server)).await.unwrap_err();
     assert_eq!(server.hits(), 1);
     let api = err.api().expect("an API error");
-    assert_eq!((api.status, api.kind, api.attempts), (500, ApiErrorKind::Server, 1));
+    assert_eq!(
+        (api.status(), api.kind(), api.attempts()),
+        (500, ApiErrorKind::Server, 1)
+    );
 }
 
 #[tokio::test]
@@ -102,7 +105,7 @@ async fn status_402_is_not_retried() {
     .await;
     let err = call(builder(&server)).await.unwrap_err();
     assert_eq!(server.hits(), 1);
-    assert_eq!(err.api().unwrap().kind, ApiErrorKind::PaymentRequired);
+    assert_eq!(err.api().unwrap().kind(), ApiErrorKind::PaymentRequired);
 }
 
 #[tokio::test]
@@ -130,7 +133,7 @@ async fn retries_exhausted_returns_the_last_error() {
     let err = call(builder(&server).max_retries(2)).await.unwrap_err();
     assert_eq!(server.hits(), 3);
     let api = err.api().expect("the last API error");
-    assert_eq!((api.status, api.attempts), (503, 3));
+    assert_eq!((api.status(), api.attempts()), (503, 3));
     assert!(err.to_string().contains("after 3 attempts"), "{err}");
 }
 
@@ -250,6 +253,7 @@ async fn a_50_mib_success_body_is_cut_at_the_limit() {
             status,
             reason,
             body_prefix,
+            ..
         } => {
             assert_eq!(*status, 200);
             assert!(reason.contains("larger than 1048576 bytes"), "{reason}");
@@ -272,8 +276,8 @@ async fn a_50_mib_error_body_is_cut_at_64_kib() {
     .await;
     let err = call(builder(&server).max_retries(0)).await.unwrap_err();
     let api = err.api().expect("an API error");
-    assert_eq!(api.status, 502);
-    assert!(api.body_prefix.len() <= 512);
+    assert_eq!(api.status(), 502);
+    assert!(api.body_prefix().len() <= 512);
 }
 
 #[tokio::test]
@@ -349,8 +353,8 @@ async fn redirects_are_not_followed() {
     .await;
     let err = call(builder(&server)).await.unwrap_err();
     let api = err.api().expect("an API error");
-    assert_eq!((api.status, api.kind), (307, ApiErrorKind::Redirect));
-    assert!(api.message.contains("not followed"), "{}", api.message);
+    assert_eq!((api.status(), api.kind()), (307, ApiErrorKind::Redirect));
+    assert!(api.message().contains("not followed"), "{}", api.message());
     assert_eq!(elsewhere.hits(), 0, "neither the key nor the image went elsewhere");
 }
 

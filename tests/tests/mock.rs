@@ -50,10 +50,9 @@ async fn rejects(url: &str, token: Option<&str>, form: Form, status: u16, needle
 }
 
 #[tokio::test]
-async fn rejections_one_per_rule() {
+async fn rejections_of_the_token_and_the_body() {
     let url = start(MockConfig::default()).await;
     let ok = r#"{"prompt": "p"}"#;
-    let t = Some("key");
 
     rejects(&url, None, form(ok), 401, "bearer token").await;
     rejects(&url, Some(" "), form(ok), 401, "bearer token").await;
@@ -70,6 +69,13 @@ async fn rejections_one_per_rule() {
         body["message"].as_str().unwrap().contains("multipart/form-data"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn rejections_of_the_parts() {
+    let url = start(MockConfig::default()).await;
+    let ok = r#"{"prompt": "p"}"#;
+    let t = Some("key");
 
     rejects(
         &url,
@@ -104,7 +110,13 @@ async fn rejections_one_per_rule() {
         "image_request: `image_request` must be valid JSON",
     )
     .await;
+}
 
+/// One rejection per rule of `image_request`.
+#[tokio::test]
+async fn rejections_of_the_request_rules() {
+    let url = start(MockConfig::default()).await;
+    let t = Some("key");
     let rules = [
         (r#"{"prompt": ""}"#, "`prompt` = \"\" must not be empty"),
         (r#"{"seed": 1}"#, "`prompt` is required"),
@@ -165,6 +177,13 @@ async fn rejections_one_per_rule() {
     for (request, needle) in rules {
         rejects(&url, t, form(request), 400, needle).await;
     }
+}
+
+#[tokio::test]
+async fn rejections_of_the_image() {
+    let url = start(MockConfig::default()).await;
+    let ok = r#"{"prompt": "p"}"#;
+    let t = Some("key");
 
     let gif = Form::new()
         .text("image_request", ok)
@@ -180,6 +199,11 @@ async fn rejections_one_per_rule() {
         .text("image_request", ok)
         .part("image_file", file(big, "big.png"));
     rejects(&url, t, big, 400, "10485761 bytes; the API takes at most 10485760").await;
+    let garbage = Form::new().text("image_request", ok).part(
+        "image_file",
+        file(b"\x89PNG\r\n\x1a\n but no image".to_vec(), "bad.png"),
+    );
+    rejects(&url, t, garbage, 400, "`image_file` cannot be decoded").await;
 }
 
 #[tokio::test]
@@ -236,6 +260,101 @@ async fn native_images_are_served_at_the_requested_size() {
     assert_eq!(png_size(&image.bytes().await.unwrap()), Some((1536, 640)));
     let missing = reqwest::get(format!("{url}/images/nope.png")).await.unwrap();
     assert_eq!(missing.status().as_u16(), 404);
+}
+
+/// White on the left half, black on the right.
+fn halves() -> Vec<u8> {
+    remix_mock::render::png(64, 32, |x, _| if x < 32 { [255; 3] } else { [0; 3] })
+}
+
+/// The mean brightness of the left and right halves of a PNG.
+fn half_brightness(png: &[u8]) -> (f64, f64) {
+    let image = remix_mock::render::decode(png).unwrap().to_luma8();
+    let (w, h) = image.dimensions();
+    let mean = |xs: std::ops::Range<u32>| {
+        let n = f64::from((xs.end - xs.start) * h);
+        xs.flat_map(|x| (0..h).map(move |y| (x, y)))
+            .map(|(x, y)| f64::from(image.get_pixel(x, y)[0]))
+            .sum::<f64>()
+            / n
+    };
+    (mean(0..w / 2), mean(w / 2..w))
+}
+
+async fn remix_halves(url: &str, request: &str) -> Vec<String> {
+    let form = Form::new()
+        .text("image_request", request.to_string())
+        .part("image_file", file(halves(), "halves.png"));
+    let (status, body) = post(url, Some("k"), form).await;
+    assert_eq!(status, 200, "{body}");
+    body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["url"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The mock's images are remixes of the upload: what was bright stays
+/// bright, and the same request and seed give the same bytes.
+#[tokio::test]
+async fn native_images_come_from_the_uploaded_image() {
+    let config = MockConfig {
+        native: true,
+        ..MockConfig::default()
+    };
+    let (first, second) = (start(config.clone()).await, start(config).await);
+    let request = r#"{"prompt": "p", "aspect_ratio": "ASPECT_16_9", "seed": 5, "num_images": 2,
+                      "style_type": "DESIGN", "color_palette": {"name": "MAGIC"}}"#;
+    let links = remix_halves(&first, request).await;
+    let a = reqwest::get(&links[0]).await.unwrap().bytes().await.unwrap();
+    let b = reqwest::get(&links[1]).await.unwrap().bytes().await.unwrap();
+    let (left, right) = half_brightness(&a);
+    assert!(left > right + 60.0, "left {left} right {right}");
+    assert_ne!(a, b, "each image of a request has its own seed");
+    let again = remix_halves(&second, request).await;
+    let a_again = reqwest::get(&again[0]).await.unwrap().bytes().await.unwrap();
+    assert_eq!(a, a_again, "the same request and seed give the same bytes");
+}
+
+/// Native links carry `exp` and `sig` like Ideogram's; past `exp` they
+/// answer 410, and an edited `exp` is refused.
+#[tokio::test]
+async fn native_links_expire() {
+    let fresh = start(MockConfig {
+        native: true,
+        ..MockConfig::default()
+    })
+    .await;
+    let link = remix_halves(&fresh, r#"{"prompt": "p"}"#).await.remove(0);
+    let exp: u64 = link
+        .split("exp=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!((now + 86_390..=now + 86_410).contains(&exp), "24 hours: {link}");
+    assert!(link.contains("&sig="), "{link}");
+    let edited = link.replace(&format!("exp={exp}"), &format!("exp={}", exp + 3600));
+    assert_eq!(reqwest::get(&edited).await.unwrap().status().as_u16(), 403);
+
+    let expired = start(MockConfig {
+        native: true,
+        link_ttl: 0,
+        ..MockConfig::default()
+    })
+    .await;
+    let link = remix_halves(&expired, r#"{"prompt": "p"}"#).await.remove(0);
+    let gone = reqwest::get(&link).await.unwrap();
+    assert_eq!(gone.status().as_u16(), 410);
+    assert!(gone.text().await.unwrap().contains("expired"));
 }
 
 #[tokio::test]

@@ -2,5 +2,5 @@
 //! and writes the output to `openapi/image_request.schema.json`.
 
 fn main() {
-    println!("{}", remix_client::request::json_schema());
+    println!("{}", remix_client::ImageRequest::json_schema());
 }

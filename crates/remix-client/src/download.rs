@@ -5,18 +5,20 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use futures_core::Stream;
+use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::image::Progress;
-
-/// The largest image downloaded: 256 MiB.
-pub const MAX_DOWNLOAD_BYTES: u64 = 256 * 1024 * 1024;
+use crate::limits::MAX_DOWNLOAD_BYTES;
+use crate::transfer::Progress;
 
 /// Why a download failed. A partly written file is removed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DownloadError {
+    /// The HTTP client for downloads could not be built (its TLS backend
+    /// failed to start, say).
+    #[error("the download client cannot be built: {0}")]
+    Setup(#[source] reqwest::Error),
     /// The target exists; downloads never overwrite.
     #[error("{0} already exists; downloads never overwrite a file")]
     Exists(PathBuf),
@@ -71,17 +73,14 @@ pub struct Downloader {
 
 impl Downloader {
     /// A downloader with the defaults above.
-    pub fn new() -> Result<Self, crate::Error> {
+    pub fn new() -> Result<Self, DownloadError> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(300))
             .redirect(reqwest::redirect::Policy::limited(5))
             .user_agent(concat!("remix-client/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| crate::Error::Config {
-                setting: "downloader",
-                reason: e.to_string(),
-            })?;
+            .map_err(DownloadError::Setup)?;
         Ok(Downloader { http })
     }
 
@@ -104,80 +103,100 @@ impl Downloader {
     /// if `path` exists. `progress(received, total)` is told as bytes arrive
     /// (`total` is 0 when the server sends no length).
     pub async fn download(&self, url: &str, path: &Path, progress: Option<Progress>) -> Result<u64, DownloadError> {
-        let parsed = reqwest::Url::parse(url).map_err(|_| DownloadError::BadUrl { url: url.into() })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(DownloadError::BadUrl { url: url.into() });
-        }
+        let parsed = reqwest::Url::parse(url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| DownloadError::BadUrl { url: url.into() })?;
         if tokio::fs::try_exists(path).await.unwrap_or(false) {
             return Err(DownloadError::Exists(path.to_path_buf()));
         }
-        let transport = |source| DownloadError::Transport {
-            url: url.to_string(),
-            source,
-        };
-        let response = self.http.get(parsed).send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        if !response.status().is_success() {
-            return Err(DownloadError::Status {
-                url: url.into(),
-                status,
-            });
-        }
-        let total = response.content_length().unwrap_or(0);
-        if total > MAX_DOWNLOAD_BYTES {
-            return Err(DownloadError::TooLarge {
-                url: url.into(),
-                max: MAX_DOWNLOAD_BYTES,
-            });
-        }
-        let io = |source| DownloadError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .await
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    DownloadError::Exists(path.to_path_buf())
-                } else {
-                    io(e)
-                }
-            })?;
-        let result = async {
-            let mut stream = response.bytes_stream();
-            let mut received: u64 = 0;
-            while let Some(chunk) = next(&mut stream).await {
-                let chunk = chunk.map_err(transport)?;
-                received += chunk.len() as u64;
-                if received > MAX_DOWNLOAD_BYTES {
-                    return Err(DownloadError::TooLarge {
-                        url: url.into(),
-                        max: MAX_DOWNLOAD_BYTES,
-                    });
-                }
-                file.write_all(&chunk).await.map_err(io)?;
-                if let Some(p) = &progress {
-                    p(received, total);
-                }
-            }
-            file.flush().await.map_err(io)?;
-            file.sync_all().await.map_err(io)?;
-            Ok(received)
-        }
-        .await;
+        let response = self.fetch(url, parsed).await?;
+        let mut file = create_new(path).await?;
+        let result = write_body(response, &mut file, url, path, progress).await;
         if result.is_err() {
             drop(file);
             let _ = tokio::fs::remove_file(path).await;
         }
         result
     }
+
+    /// Sends the GET and checks the status and the announced length.
+    async fn fetch(&self, url: &str, parsed: reqwest::Url) -> Result<reqwest::Response, DownloadError> {
+        let response = self
+            .http
+            .get(parsed)
+            .send()
+            .await
+            .map_err(|source| DownloadError::Transport {
+                url: url.to_string(),
+                source,
+            })?;
+        if !response.status().is_success() {
+            return Err(DownloadError::Status {
+                url: url.into(),
+                status: response.status().as_u16(),
+            });
+        }
+        if response.content_length().unwrap_or(0) > MAX_DOWNLOAD_BYTES {
+            return Err(DownloadError::TooLarge {
+                url: url.into(),
+                max: MAX_DOWNLOAD_BYTES,
+            });
+        }
+        Ok(response)
+    }
 }
 
-async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
-    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+async fn create_new(path: &Path) -> Result<tokio::fs::File, DownloadError> {
+    tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => DownloadError::Exists(path.to_path_buf()),
+            _ => DownloadError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })
+}
+
+/// Streams the body into `file`, at most [`MAX_DOWNLOAD_BYTES`], and syncs it.
+async fn write_body(
+    response: reqwest::Response,
+    file: &mut tokio::fs::File,
+    url: &str,
+    path: &Path,
+    progress: Option<Progress>,
+) -> Result<u64, DownloadError> {
+    let io = |source| DownloadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let total = response.content_length().unwrap_or(0);
+    let mut body = response.bytes_stream();
+    let mut received: u64 = 0;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|source| DownloadError::Transport {
+            url: url.to_string(),
+            source,
+        })?;
+        received += chunk.len() as u64;
+        if received > MAX_DOWNLOAD_BYTES {
+            return Err(DownloadError::TooLarge {
+                url: url.into(),
+                max: MAX_DOWNLOAD_BYTES,
+            });
+        }
+        file.write_all(&chunk).await.map_err(io)?;
+        if let Some(report) = &progress {
+            report(received, total);
+        }
+    }
+    file.flush().await.map_err(io)?;
+    file.sync_all().await.map_err(io)?;
+    Ok(received)
 }
 
 #[cfg(test)]

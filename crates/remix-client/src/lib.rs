@@ -1,18 +1,27 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-pub mod client;
-pub mod download;
-pub mod enums;
-pub mod error;
-pub mod image;
-pub mod request;
-pub mod response;
+// Every public item has one path: the crate root, or `limits::` for the
+// numeric limits. The modules themselves are private.
+mod api_error;
+mod client;
+mod download;
+mod error;
+mod image;
+pub mod limits;
+mod models;
+mod request;
+mod response;
+mod transfer;
+mod wire;
 
+pub use api_error::{ApiError, ApiErrorKind};
 pub use client::{ApiKey, Client, ClientBuilder, Config, RemixOutput};
 pub use download::{DownloadError, Downloader};
-pub use enums::{AspectRatio, MagicPromptOption, MagicPromptVersion, Model, PalettePreset, Resolution, StyleType};
-pub use error::{ApiError, ApiErrorKind, Error, ImageError, InvalidRequest, Rule, TimeoutPhase, Violation};
-pub use image::{ImageFile, ImageFormat, MAX_IMAGE_BYTES, Progress};
-pub use request::{ColorMember, ColorPalette, ImageRequest, ImageRequestBuilder};
+pub use error::{Error, TimeoutPhase};
+pub use image::{ImageError, ImageFile, ImageFormat};
+pub use models::{Model, ModelField};
+pub use request::{ColorMember, ColorPalette, ImageRequest, ImageRequestBuilder, InvalidRequest, Rule, Violation};
 pub use response::{GeneratedImage, ImagesResponse, RemixResponse, Task, TaskEnvelope};
+pub use transfer::Progress;
+pub use wire::{AspectRatio, MagicPromptOption, MagicPromptVersion, PalettePreset, Resolution, StyleType};

@@ -5,7 +5,7 @@
 fn checked_in_schema_is_fresh() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/image_request.schema.json");
     let on_disk = std::fs::read_to_string(path).expect("openapi/image_request.schema.json exists");
-    let expected = format!("{}\n", remix_client::request::json_schema());
+    let expected = format!("{}\n", remix_client::ImageRequest::json_schema());
     assert!(
         on_disk == expected,
         "openapi/image_request.schema.json is stale; run `cargo xtask codegen` and commit the result"
@@ -14,7 +14,7 @@ fn checked_in_schema_is_fresh() {
 
 #[test]
 fn schema_lists_every_field_and_forbids_others() {
-    let schema: serde_json::Value = serde_json::from_str(&remix_client::request::json_schema()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&remix_client::ImageRequest::json_schema()).unwrap();
     let properties = schema["properties"].as_object().unwrap();
     let mut names: Vec<&str> = properties.keys().map(String::as_str).collect();
     names.sort_unstable();

@@ -6,9 +6,10 @@ use remix_mock::{Fault, MockConfig};
 /// A local contract server of the Remix API (POST /ideogram/remix).
 ///
 /// It checks every request the way the real API does and answers with the
-/// spec's task envelope, or with --native with Ideogram's native image list,
-/// whose links it serves itself. The first line on stdout is the address it
-/// listens on (`http://127.0.0.1:PORT`), so `--port 0` can be scripted.
+/// spec's task envelope, or with --native with Ideogram's native image list:
+/// remixes of the uploaded image behind signed links that expire, which it
+/// serves itself. The first line on stdout is the address it listens on
+/// (`http://127.0.0.1:PORT`), so `--port 0` can be scripted.
 #[derive(Debug, Parser)]
 #[command(name = "remix-mock", version)]
 struct Args {
@@ -34,6 +35,10 @@ struct Args {
     /// Retry-After seconds sent with 429 and 503 faults.
     #[arg(long, default_value_t = 1)]
     retry_after: u64,
+    /// Seconds the native image links stay valid (their `exp`); past it
+    /// they answer 410 Gone.
+    #[arg(long, value_name = "SECS", default_value_t = remix_mock::DEFAULT_LINK_TTL)]
+    link_ttl: u64,
 }
 
 #[tokio::main]
@@ -69,6 +74,7 @@ async fn main() -> std::process::ExitCode {
         seed: args.seed,
         faults: args.fail_with,
         retry_after: args.retry_after,
+        link_ttl: args.link_ttl,
     };
     tokio::select! {
         result = remix_mock::serve(listener, config) => {

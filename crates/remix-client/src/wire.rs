@@ -1,11 +1,13 @@
 //! The request's enumerations, each serialized to its exact wire string,
 //! and each with an `Other` variant that sends a value this crate does not
 //! know yet (the API's model and style lists have grown before).
+//!
+//! Each enum's wire values are written once, in its `wire_enum!` list;
+//! `KNOWN`, the JSON Schema and the CLI's help are derived from it. The
+//! models, with what each takes, are in [`crate::models`].
 
-use std::borrow::Cow;
-use std::fmt;
-use std::str::FromStr;
-
+/// Declares an enum whose variants serialize to their wire strings, with
+/// an `Other(String)` variant for values this crate does not know yet.
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
@@ -69,15 +71,15 @@ macro_rules! wire_enum {
             }
         }
 
-        impl FromStr for $name {
+        impl ::std::str::FromStr for $name {
             type Err = std::convert::Infallible;
             fn from_str(wire: &str) -> Result<Self, Self::Err> {
                 Ok($name::from(wire))
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
@@ -89,8 +91,8 @@ macro_rules! wire_enum {
         }
 
         impl schemars::JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
             }
 
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -106,9 +108,11 @@ macro_rules! wire_enum {
     };
 }
 
+pub(crate) use wire_enum;
+
 wire_enum! {
     /// The image's aspect ratio (`aspect_ratio`). The server's default is
-    /// 1:1. Cannot be combined with a [`Resolution`].
+    /// [`AspectRatio::SERVER_DEFAULT`]. Cannot be combined with a [`Resolution`].
     AspectRatio {
         /// 10:16.
         Ratio10x16 = "ASPECT_10_16",
@@ -126,7 +130,7 @@ wire_enum! {
         Ratio4x3 = "ASPECT_4_3",
         /// 3:4.
         Ratio3x4 = "ASPECT_3_4",
-        /// 1:1, the server's default.
+        /// 1:1.
         Ratio1x1 = "ASPECT_1_1",
         /// 1:3.
         Ratio1x3 = "ASPECT_1_3",
@@ -136,6 +140,9 @@ wire_enum! {
 }
 
 impl AspectRatio {
+    /// The aspect ratio the server uses when the request names none.
+    pub const SERVER_DEFAULT: AspectRatio = AspectRatio::Ratio1x1;
+
     /// The ratio as `(width, height)`, for a known value.
     pub fn ratio(&self) -> Option<(u32, u32)> {
         parse_pair(self.as_str().strip_prefix("ASPECT_")?).filter(|_| self.is_known())
@@ -150,8 +157,8 @@ impl AspectRatio {
 
 wire_enum! {
     /// The output resolution (`resolution`): the 78 values the API lists.
-    /// Only for the 2.x models (V_2, V_2_TURBO, V_2A, V_2A_TURBO), and
-    /// never together with an [`AspectRatio`].
+    /// Only some models take one (see [`Model::takes`](crate::Model::takes)),
+    /// and never together with an [`AspectRatio`].
     Resolution {
         /// 512 x 1536 pixels.
         R512x1536 = "RESOLUTION_512_1536",
@@ -331,67 +338,6 @@ fn parse_pair(text: &str) -> Option<(u32, u32)> {
 }
 
 wire_enum! {
-    /// The model (`model`). The server's default is V_2.
-    Model {
-        /// Ideogram 1.0.
-        V1 = "V_1",
-        /// Ideogram 1.0 Turbo.
-        V1Turbo = "V_1_TURBO",
-        /// Ideogram 2.0, the server's default.
-        V2 = "V_2",
-        /// Ideogram 2.0 Turbo.
-        V2Turbo = "V_2_TURBO",
-        /// Ideogram 2a.
-        V2a = "V_2A",
-        /// Ideogram 2a Turbo.
-        V2aTurbo = "V_2A_TURBO",
-        /// Ideogram 3.0.
-        V3 = "V_3",
-        /// Let the server choose.
-        Auto = "AUTO",
-    }
-}
-
-/// What a model supports, for the checks that depend on the model.
-impl Model {
-    /// The 2.x models, the only ones that take a [`Resolution`].
-    pub const RESOLUTION_MODELS: &'static str = "V_2, V_2_TURBO, V_2A, V_2A_TURBO";
-    /// The models that take a `negative_prompt`.
-    pub const NEGATIVE_PROMPT_MODELS: &'static str = "V_1, V_1_TURBO, V_2, V_2_TURBO";
-    /// The models that take a `style_type` (V_2 and above).
-    pub const STYLE_TYPE_MODELS: &'static str = "V_2, V_2_TURBO, V_2A, V_2A_TURBO, V_3, AUTO";
-    /// The models that take a `color_palette`.
-    pub const COLOR_PALETTE_MODELS: &'static str = "V_2, V_2_TURBO, V_3, AUTO";
-
-    /// Whether the model takes a resolution; `None` for an unknown model.
-    pub fn supports_resolution(&self) -> Option<bool> {
-        self.is_known().then_some(matches!(
-            self,
-            Model::V2 | Model::V2Turbo | Model::V2a | Model::V2aTurbo
-        ))
-    }
-
-    /// Whether the model takes a negative prompt; `None` for an unknown model.
-    pub fn supports_negative_prompt(&self) -> Option<bool> {
-        self.is_known()
-            .then_some(matches!(self, Model::V1 | Model::V1Turbo | Model::V2 | Model::V2Turbo))
-    }
-
-    /// Whether the model takes a style type; `None` for an unknown model.
-    pub fn supports_style_type(&self) -> Option<bool> {
-        self.is_known().then_some(!matches!(self, Model::V1 | Model::V1Turbo))
-    }
-
-    /// Whether the model takes a color palette; `None` for an unknown model.
-    pub fn supports_color_palette(&self) -> Option<bool> {
-        self.is_known().then_some(!matches!(
-            self,
-            Model::V1 | Model::V1Turbo | Model::V2a | Model::V2aTurbo
-        ))
-    }
-}
-
-wire_enum! {
     /// Whether MagicPrompt rewrites the prompt (`magic_prompt_option`).
     MagicPromptOption {
         /// The server decides.
@@ -429,8 +375,8 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// The style (`style_type`). Only for V_2 and above, never with V_1 or
-    /// V_1_TURBO.
+    /// The style (`style_type`). Only some models take one (see
+    /// [`Model::takes`](crate::Model::takes)).
     StyleType {
         /// The server decides.
         Auto = "AUTO",
@@ -488,17 +434,22 @@ mod tests {
         }
         assert_eq!(Resolution::KNOWN.len(), 78);
         assert_eq!(AspectRatio::KNOWN.len(), 11);
-        assert_eq!(Model::from("V_2A_TURBO"), Model::V2aTurbo);
         assert_eq!(StyleType::from("RENDER_3D"), StyleType::Render3d);
         assert_eq!(MagicPromptVersion::from("V_0_8"), MagicPromptVersion::V0_8);
     }
 
     #[test]
     fn unknown_values_are_kept_exactly() {
-        assert_eq!(Model::from("V_4"), Model::Other("V_4".into()));
-        assert_eq!(Model::from("v_2"), Model::Other("v_2".into()), "no case folding");
-        assert_eq!(serde_json::to_string(&Model::Other("V_4".into())).unwrap(), "\"V_4\"");
-        assert_eq!(Model::Other("V_4".into()).supports_resolution(), None);
+        assert_eq!(StyleType::from("NOIR"), StyleType::Other("NOIR".into()));
+        assert_eq!(
+            StyleType::from("anime"),
+            StyleType::Other("anime".into()),
+            "no case folding"
+        );
+        assert_eq!(
+            serde_json::to_string(&StyleType::Other("NOIR".into())).unwrap(),
+            "\"NOIR\""
+        );
     }
 
     #[test]

@@ -1,12 +1,11 @@
 //! `ImageFile`: the source image, from a path (streamed from disk), from
 //! bytes (shared, never copied) or from a reader of known length (sent
-//! once), checked before any upload.
+//! once), checked before any upload (`check`).
+
+mod check;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures_core::Stream;
@@ -14,66 +13,17 @@ use remix_raw::multipart::FilePart;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio_util::io::ReaderStream;
 
-use crate::error::ImageError;
+pub use check::{ImageError, ImageFormat};
+use check::{SNIFF_LEN, check, sanitize_file_name};
 
-/// The largest image the API takes: 10 MiB.
-pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
-
-/// How many leading bytes decide the format.
-const SNIFF_LEN: usize = 12;
+use crate::limits;
+use crate::transfer::{Chunks, Counting, Progress};
 
 /// Chunk size when streaming a file from disk.
 const READ_CHUNK: usize = 64 * 1024;
 
-/// The image formats the API takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ImageFormat {
-    /// PNG.
-    Png,
-    /// JPEG.
-    Jpeg,
-    /// WebP.
-    Webp,
-}
-
-impl ImageFormat {
-    /// The format of these leading bytes, if it is one the API takes.
-    pub fn sniff(bytes: &[u8]) -> Option<Self> {
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(ImageFormat::Png)
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(ImageFormat::Jpeg)
-        } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Some(ImageFormat::Webp)
-        } else {
-            None
-        }
-    }
-
-    /// The MIME type sent with the file.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            ImageFormat::Png => "image/png",
-            ImageFormat::Jpeg => "image/jpeg",
-            ImageFormat::Webp => "image/webp",
-        }
-    }
-
-    /// The usual file extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            ImageFormat::Png => "png",
-            ImageFormat::Jpeg => "jpg",
-            ImageFormat::Webp => "webp",
-        }
-    }
-}
-
 type ByteStream = std::pin::Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
 type OneShot = Arc<Mutex<Option<ByteStream>>>;
-
-/// A progress callback: bytes sent (or received) so far, and the total.
-pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 #[derive(Clone)]
 enum Source {
@@ -83,7 +33,7 @@ enum Source {
 }
 
 /// The image to remix, checked up front: PNG, JPEG or WebP by its magic
-/// bytes, not empty, at most [`MAX_IMAGE_BYTES`].
+/// bytes, not empty, at most [`limits::MAX_IMAGE_BYTES`].
 ///
 /// The file name sent is the base name only, without characters that could
 /// break the multipart header (quotes, backslashes, control characters);
@@ -115,48 +65,6 @@ impl std::fmt::Debug for ImageFile {
             .field("source", &source)
             .field("progress", &self.progress.is_some())
             .finish()
-    }
-}
-
-fn hex_prefix(bytes: &[u8]) -> String {
-    if bytes.is_empty() {
-        return "nothing".into();
-    }
-    bytes
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn check(name: &str, head: &[u8], length: u64) -> Result<ImageFormat, ImageError> {
-    if length == 0 {
-        return Err(ImageError::Empty { name: name.into() });
-    }
-    if length > MAX_IMAGE_BYTES {
-        return Err(ImageError::TooLarge {
-            name: name.into(),
-            size: length,
-            max: MAX_IMAGE_BYTES,
-        });
-    }
-    ImageFormat::sniff(head).ok_or_else(|| ImageError::UnsupportedFormat {
-        name: name.into(),
-        magic: hex_prefix(head),
-    })
-}
-
-/// The base name of `name`, without characters that could break a
-/// multipart header; `image.EXT` when nothing is left.
-pub fn sanitize_file_name(name: &str, format: ImageFormat) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').collect();
-    let clean = clean.trim();
-    if clean.is_empty() || clean == "." || clean == ".." {
-        format!("image.{}", format.extension())
-    } else {
-        clean.to_string()
     }
 }
 
@@ -235,7 +143,7 @@ impl ImageFile {
     {
         let file_name = file_name.as_ref();
         // Refuse a bad length before reading anything.
-        if length == 0 || length > MAX_IMAGE_BYTES {
+        if length == 0 || length > limits::MAX_IMAGE_BYTES {
             check(file_name, &[], length)?;
         }
         let want = SNIFF_LEN.min(usize::try_from(length).unwrap_or(SNIFF_LEN));
@@ -299,10 +207,7 @@ impl ImageFile {
         let part = match (&self.source, &self.progress) {
             (Source::Bytes(bytes), None) => FilePart::from_bytes(bytes.clone()),
             (Source::Bytes(bytes), Some(progress)) => {
-                let chunks = Chunks {
-                    bytes: bytes.clone(),
-                    offset: 0,
-                };
+                let chunks = Chunks::new(bytes.clone(), READ_CHUNK);
                 FilePart::from_stream(Counting::new(chunks, self.length, progress.clone()), self.length)
             }
             (Source::Path(path), progress) => {
@@ -341,75 +246,11 @@ impl ImageFile {
     }
 }
 
-/// Shared bytes as a stream of slices (no copies), so progress can be told.
-struct Chunks {
-    bytes: Bytes,
-    offset: usize,
-}
-
-impl Stream for Chunks {
-    type Item = std::io::Result<Bytes>;
-    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.offset >= self.bytes.len() {
-            return Poll::Ready(None);
-        }
-        let end = (self.offset + READ_CHUNK).min(self.bytes.len());
-        let chunk = self.bytes.slice(self.offset..end);
-        self.offset = end;
-        Poll::Ready(Some(Ok(chunk)))
-    }
-}
-
-/// A stream that reports how many bytes passed through it.
-pub(crate) struct Counting<S> {
-    inner: S,
-    seen: u64,
-    total: u64,
-    progress: Progress,
-}
-
-impl<S> Counting<S> {
-    pub(crate) fn new(inner: S, total: u64, progress: Progress) -> Self {
-        Counting {
-            inner,
-            seen: 0,
-            total,
-            progress,
-        }
-    }
-}
-
-impl<S> Stream for Counting<S>
-where
-    S: Stream<Item = std::io::Result<Bytes>> + Unpin,
-{
-    type Item = std::io::Result<Bytes>;
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let next = Pin::new(&mut self.inner).poll_next(cx);
-        if let Poll::Ready(Some(Ok(chunk))) = &next {
-            self.seen += chunk.len() as u64;
-            (self.progress)(self.seen, self.total);
-        }
-        next
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1];
-    const WEBP: &[u8] = b"RIFF\x24\0\0\0WEBPVP8 ";
-
-    #[test]
-    fn formats_are_told_by_their_magic_bytes() {
-        assert_eq!(ImageFormat::sniff(PNG), Some(ImageFormat::Png));
-        assert_eq!(ImageFormat::sniff(JPEG), Some(ImageFormat::Jpeg));
-        assert_eq!(ImageFormat::sniff(WEBP), Some(ImageFormat::Webp));
-        assert_eq!(ImageFormat::sniff(b"GIF89a......"), None);
-        assert_eq!(ImageFormat::sniff(b"RIFF\0\0\0\0WAVE"), None);
-    }
 
     #[test]
     fn from_bytes_checks_format_size_and_emptiness() {
@@ -422,29 +263,16 @@ mod tests {
         let gif = ImageFile::from_bytes(&b"GIF89a\x01\x00"[..], "x.gif").unwrap_err();
         assert!(gif.to_string().contains("47 49 46 38"), "{gif}");
         let mut big = PNG.to_vec();
-        big.resize(MAX_IMAGE_BYTES as usize + 1, 0);
+        big.resize(limits::MAX_IMAGE_BYTES as usize + 1, 0);
         assert!(matches!(
             ImageFile::from_bytes(big, "big.png"),
-            Err(ImageError::TooLarge { size, .. }) if size == MAX_IMAGE_BYTES + 1
+            Err(ImageError::TooLarge { size, .. }) if size == limits::MAX_IMAGE_BYTES + 1
         ));
         let mut limit = PNG.to_vec();
-        limit.resize(MAX_IMAGE_BYTES as usize, 0);
+        limit.resize(limits::MAX_IMAGE_BYTES as usize, 0);
         assert!(
             ImageFile::from_bytes(limit, "limit.png").is_ok(),
             "exactly 10 MiB is allowed"
         );
-    }
-
-    #[test]
-    fn file_names_are_reduced_to_a_safe_base_name() {
-        assert_eq!(sanitize_file_name("/home/u/photo.png", ImageFormat::Png), "photo.png");
-        assert_eq!(
-            sanitize_file_name("C:\\Users\\me\\pic.jpg", ImageFormat::Jpeg),
-            "pic.jpg"
-        );
-        assert_eq!(sanitize_file_name("a\"b\r\n.png", ImageFormat::Png), "ab.png");
-        assert_eq!(sanitize_file_name("", ImageFormat::Webp), "image.webp");
-        assert_eq!(sanitize_file_name("dir/..", ImageFormat::Png), "image.png");
-        assert_eq!(sanitize_file_name("café.png", ImageFormat::Png), "café.png");
     }
 }

@@ -1,0 +1,216 @@
+//! The command line: every flag, with help derived from remix-client's
+//! tables (models, enum values, limits), so a new model or value shows in
+//! `--help` without an edit here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser};
+use remix_client::{MagicPromptOption, MagicPromptVersion, Model, ModelField, PalettePreset, StyleType, limits};
+
+use crate::report::EXIT_CODES;
+
+/// Remix an image with the Ideogram Remix API: send a source image and a
+/// prompt, get new images (or a task for them) back.
+///
+/// The key comes from --api-key or REMIX_API_KEY; the base URL from
+/// --base-url, REMIX_BASE_URL, or the API's own server.
+#[derive(Debug, Parser)]
+#[command(name = "remix", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub request: RequestFlags,
+
+    #[command(flatten)]
+    pub connection: ConnectionFlags,
+
+    /// The source image: PNG, JPEG or WebP.
+    #[arg(long, value_name = "PATH", help = image_help())]
+    pub image: PathBuf,
+
+    /// Read the whole image_request from a JSON file instead of the request flags.
+    #[arg(
+        long,
+        value_name = "FILE.json",
+        conflicts_with_all = [
+            "prompt", "aspect_ratio", "resolution", "model", "style_type", "magic_prompt",
+            "magic_prompt_version", "negative_prompt", "num_images", "image_weight", "seed", "palette", "color",
+        ]
+    )]
+    pub request_file: Option<PathBuf>,
+
+    /// Check everything and print what would be sent; needs no key and no network.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the answer's JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Save every image of a native answer into DIR as remix-1.png, remix-2.png, ...
+    #[arg(long, value_name = "DIR")]
+    pub download: Option<PathBuf>,
+}
+
+/// The `image_request` flags.
+#[derive(Debug, Args)]
+pub struct RequestFlags {
+    /// What the new image should show.
+    #[arg(long, value_name = "TEXT", required_unless_present = "request_file")]
+    pub prompt: Option<String>,
+
+    /// Aspect ratio: 16:9 or ASPECT_16_9 (not with --resolution).
+    #[arg(long, value_name = "RATIO")]
+    pub aspect_ratio: Option<String>,
+
+    #[arg(long, value_name = "WxH", help = only_some_models(
+        "Resolution: 1024x1024 or RESOLUTION_1024_1024 (not with --aspect-ratio)",
+        ModelField::Resolution,
+    ))]
+    pub resolution: Option<String>,
+
+    #[arg(long, help = one_of("Model", Model::KNOWN))]
+    pub model: Option<String>,
+
+    #[arg(long, help = only_some_models(&one_of("Style", StyleType::KNOWN), ModelField::StyleType))]
+    pub style_type: Option<String>,
+
+    #[arg(long, value_name = "OPTION", help = one_of("MagicPrompt", MagicPromptOption::KNOWN))]
+    pub magic_prompt: Option<String>,
+
+    #[arg(long, value_name = "VERSION", help = first_to_last("MagicPrompt version", MagicPromptVersion::KNOWN))]
+    pub magic_prompt_version: Option<String>,
+
+    #[arg(long, value_name = "TEXT", help = only_some_models(
+        "What should not appear",
+        ModelField::NegativePrompt,
+    ))]
+    pub negative_prompt: Option<String>,
+
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help = range_help(
+        "How many images",
+        limits::NUM_IMAGES,
+        limits::DEFAULT_NUM_IMAGES,
+    ))]
+    pub num_images: Option<u32>,
+
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help = range_help(
+        "How much the source image weighs",
+        limits::IMAGE_WEIGHT,
+        limits::DEFAULT_IMAGE_WEIGHT,
+    ))]
+    pub image_weight: Option<u32>,
+
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help = format!(
+        "Random seed, 0 to {}.", limits::MAX_SEED
+    ))]
+    pub seed: Option<u32>,
+
+    #[arg(long, value_name = "PRESET", conflicts_with = "color", help = only_some_models(
+        &one_of("A preset palette", PalettePreset::KNOWN),
+        ModelField::ColorPalette,
+    ))]
+    pub palette: Option<String>,
+
+    #[arg(long, value_name = "HEX[:WEIGHT]", help = format!(
+        "A custom palette color, '#RRGGBB' or '#RRGGBB:WEIGHT' (weight {} to {}); repeat for up to {}.",
+        limits::COLOR_WEIGHT.start(),
+        limits::COLOR_WEIGHT.end(),
+        limits::PALETTE_MEMBERS.end(),
+    ))]
+    pub color: Vec<String>,
+}
+
+/// Where and how to reach the API.
+#[derive(Debug, Args)]
+pub struct ConnectionFlags {
+    /// The API's base URL.
+    #[arg(long, env = "REMIX_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// The API key (prefer REMIX_API_KEY: flags show in process lists).
+    #[arg(long, env = "REMIX_API_KEY", hide_env_values = true, value_name = "KEY")]
+    pub api_key: Option<String>,
+
+    /// Overall time limit in seconds, retries included.
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub timeout: Option<u64>,
+
+    /// Retries after the first attempt (0 disables them).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_retries: Option<u32>,
+}
+
+fn image_help() -> String {
+    format!(
+        "The source image: PNG, JPEG or WebP, at most {} MiB.",
+        limits::MAX_IMAGE_BYTES / (1024 * 1024)
+    )
+}
+
+fn one_of(what: &str, known: &[&str]) -> String {
+    format!("{what}: {}.", known.join(", "))
+}
+
+fn first_to_last(what: &str, known: &[&str]) -> String {
+    match (known.first(), known.get(1), known.last()) {
+        (Some(first), Some(second), Some(last)) => format!("{what}: {first}, {second} ... {last}."),
+        _ => one_of(what, known),
+    }
+}
+
+fn only_some_models(text: &str, field: ModelField) -> String {
+    format!(
+        "{} (only models {}).",
+        text.trim_end_matches('.'),
+        Model::supporting(field).join(", ")
+    )
+}
+
+fn range_help(what: &str, range: std::ops::RangeInclusive<u32>, default: u32) -> String {
+    format!(
+        "{what}, {} to {} (the server's default is {default}).",
+        range.start(),
+        range.end()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn help_of(flag: &str) -> String {
+        let command = Cli::command();
+        let arg = command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(flag))
+            .unwrap_or_else(|| panic!("no --{flag}"));
+        arg.get_help().map(|h| h.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn help_lists_what_the_tables_say() {
+        for model in Model::KNOWN {
+            assert!(help_of("model").contains(model), "--model lacks {model}");
+        }
+        for (flag, field) in [
+            ("resolution", ModelField::Resolution),
+            ("negative-prompt", ModelField::NegativePrompt),
+            ("style-type", ModelField::StyleType),
+            ("palette", ModelField::ColorPalette),
+        ] {
+            let models = Model::supporting(field).join(", ");
+            assert!(
+                help_of(flag).contains(&format!("(only models {models})")),
+                "--{flag}: {}",
+                help_of(flag)
+            );
+        }
+        assert!(help_of("num-images").contains("1 to 8"), "{}", help_of("num-images"));
+        assert!(help_of("seed").contains("2147483647"));
+        assert!(help_of("magic-prompt-version").contains("V_0, V_0_1 ... V_0_8"));
+        assert!(help_of("image").contains("at most 10 MiB"));
+        Cli::command().debug_assert();
+    }
+}

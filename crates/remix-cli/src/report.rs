@@ -1,0 +1,179 @@
+//! What the user sees: exit codes, one error line with a hint, the
+//! summary of an answer, and progress bars on a terminal.
+
+use std::io::IsTerminal;
+
+use remix_client::{ApiErrorKind, Error, Progress, RemixResponse};
+
+/// The exit codes, as `--help` documents them.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  2  usage error or invalid request: nothing was uploaded
+  3  the API answered with an error
+  4  network error or timeout
+  5  the answer could not be decoded
+  6  the remix succeeded but a download failed (or would overwrite a file)";
+
+/// A failure with its exit code and a hint on what to change.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    /// A usage error (exit code 2): nothing was uploaded.
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    /// Prints the failure on stderr: one error line, then the hint.
+    pub fn print(&self) {
+        eprintln!("error: {}", self.message);
+        if let Some(hint) = &self.hint {
+            eprintln!("hint: {hint}");
+        }
+    }
+}
+
+/// The flag that sets a request field, for hints.
+fn flag_for(field: &str) -> &'static str {
+    let top = field.split(['.', '[']).next().unwrap_or(field);
+    match top {
+        "prompt" => "--prompt",
+        "aspect_ratio" => "--aspect-ratio",
+        "resolution" => "--resolution",
+        "model" => "--model",
+        "style_type" => "--style-type",
+        "magic_prompt_option" => "--magic-prompt",
+        "magic_prompt_version" => "--magic-prompt-version",
+        "negative_prompt" => "--negative-prompt",
+        "num_images" => "--num-images",
+        "image_weight" => "--image-weight",
+        "seed" => "--seed",
+        "color_palette" if field.contains("members") => "--color",
+        "color_palette" => "--palette",
+        _ => "--request-file",
+    }
+}
+
+fn api_hint(kind: ApiErrorKind) -> &'static str {
+    match kind {
+        ApiErrorKind::Unauthorized => "check --api-key or REMIX_API_KEY",
+        ApiErrorKind::PaymentRequired => "the account has no balance or hit a plan limit; retrying will not help",
+        ApiErrorKind::SafetyRejected => "change the prompt or the image",
+        ApiErrorKind::RateLimited => "wait and try again, or send fewer requests at once",
+        ApiErrorKind::BadRequest => "the server refused the request; check the values",
+        ApiErrorKind::NotFound | ApiErrorKind::Redirect => "check --base-url",
+        ApiErrorKind::Server => "the server failed; the job may still have been accepted, check before retrying",
+        _ => "see the server's message",
+    }
+}
+
+/// The failure for a client error: its exit code and a hint. `from_file`
+/// says whether the request came from `--request-file`.
+pub fn from_error(error: &Error, from_file: bool) -> Failure {
+    let (code, hint) = match error {
+        Error::InvalidRequest(e) => {
+            let field = &e.first().field;
+            let hint = if from_file {
+                format!("fix `{field}` in the --request-file JSON")
+            } else {
+                format!("fix {}", flag_for(field))
+            };
+            (2, Some(hint))
+        }
+        Error::InvalidImage(_) => (
+            2,
+            Some("pass a PNG, JPEG or WebP of at most 10 MiB with --image".into()),
+        ),
+        Error::Config { setting, .. } => (
+            2,
+            Some(match *setting {
+                "api_key" => "pass --api-key or set REMIX_API_KEY".into(),
+                "base_url" => "fix --base-url or REMIX_BASE_URL".into(),
+                _ => "check the flags".into(),
+            }),
+        ),
+        Error::Api(api) => (3, Some(api_hint(api.kind()).to_string())),
+        Error::Transport { .. } => (4, Some("check --base-url and the network".into())),
+        Error::Timeout { .. } => (4, Some("raise --timeout, or try again later".into())),
+        Error::Decode { .. } => (
+            5,
+            Some("the server answered in a shape this client does not know".into()),
+        ),
+        _ => (1, None),
+    };
+    Failure {
+        code,
+        message: error.to_string(),
+        hint,
+    }
+}
+
+/// The summary of an answer, a line per image.
+pub fn summary(response: &RemixResponse, attempts: u32) -> String {
+    let mut out = String::new();
+    match response {
+        RemixResponse::Task(envelope) => {
+            out.push_str(&format!(
+                "task {} is {} (request id {})\n",
+                envelope.data.task_id, envelope.data.task_status, envelope.request_id
+            ));
+        }
+        RemixResponse::Images(images) => {
+            out.push_str(&format!("{} image(s), created {}\n", images.data.len(), images.created));
+            for (i, image) in images.data.iter().enumerate() {
+                match &image.url {
+                    Some(url) => out.push_str(&format!(
+                        "  {}. {url} ({}, seed {})\n",
+                        i + 1,
+                        image.resolution,
+                        image.seed
+                    )),
+                    None => out.push_str(&format!(
+                        "  {}. withheld by the safety check (seed {})\n",
+                        i + 1,
+                        image.seed
+                    )),
+                }
+            }
+        }
+    }
+    if attempts > 1 {
+        out.push_str(&format!("({attempts} attempts)\n"));
+    }
+    out
+}
+
+/// Transfers smaller than this get no progress bar.
+pub const PROGRESS_MIN: u64 = 1024 * 1024;
+
+/// A byte progress bar on stderr, for transfers above [`PROGRESS_MIN`]
+/// when stderr is a terminal; `None` otherwise.
+pub fn progress_bar(label: &str, total: u64) -> Option<(indicatif::ProgressBar, Progress)> {
+    if total < PROGRESS_MIN || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(label.to_string());
+    let handle = bar.clone();
+    let progress: Progress = std::sync::Arc::new(move |done, total| {
+        if total > 0 && handle.length() != Some(total) {
+            handle.set_length(total);
+        }
+        handle.set_position(done);
+    });
+    Some((bar, progress))
+}

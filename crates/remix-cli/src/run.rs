@@ -1,0 +1,175 @@
+//! Running one remix: check the input, print a dry run, or build the
+//! client, send, report, and download the images.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use remix_client::{Client, Config, DownloadError, Downloader, ImageFile, ImageRequest, RemixResponse};
+
+use crate::args::{Cli, ConnectionFlags};
+use crate::report::{Failure, PROGRESS_MIN, from_error, progress_bar, summary};
+use crate::request;
+
+/// Runs `remix` with its arguments.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let request = match &cli.request_file {
+        Some(path) => request::from_file(path)?,
+        None => request::from_flags(&cli.request)?,
+    };
+    let image = ImageFile::from_path(&cli.image)
+        .await
+        .map_err(|e| from_error(&e.into(), false))?;
+    if let Some(dir) = &cli.download
+        && !dir.is_dir()
+    {
+        return Err(Failure::usage(
+            format!("--download {} is not a directory", dir.display()),
+            "create it first",
+        ));
+    }
+    if cli.dry_run {
+        print_dry_run(&request, &image, cli.json);
+        return Ok(());
+    }
+    let client = build_client(&cli.connection)?;
+    let output = send(&client, &request, image, cli.request_file.is_some()).await?;
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&output.json()).unwrap_or_default());
+    } else {
+        print!("{}", summary(&output.response, output.attempts));
+    }
+    if let Some(dir) = &cli.download {
+        if output.response.images().is_empty() {
+            eprintln!("note: the answer is a task, not images; nothing to download");
+        }
+        for (path, size) in download_all(&output.response, dir).await? {
+            let line = format!("saved {} ({size} bytes)", path.display());
+            if cli.json {
+                eprintln!("{line}")
+            } else {
+                println!("{line}")
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a dry run prints: the request as it would be sent and the file.
+fn print_dry_run(request: &ImageRequest, image: &ImageFile, json: bool) {
+    /// The file part, as a dry run shows it.
+    #[derive(serde::Serialize)]
+    struct FilePart<'a> {
+        file_name: &'a str,
+        content_type: &'a str,
+        size: u64,
+    }
+    /// Both parts, in the order they are sent.
+    #[derive(serde::Serialize)]
+    struct DryRun<'a> {
+        image_request: &'a ImageRequest,
+        image_file: FilePart<'a>,
+    }
+    if json {
+        let out = DryRun {
+            image_request: request,
+            image_file: FilePart {
+                file_name: image.file_name(),
+                content_type: image.content_type(),
+                size: image.len(),
+            },
+        };
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        println!("dry run: nothing was sent");
+        println!("image_request: {}", request.to_json());
+        println!(
+            "image_file: {} ({}, {} bytes)",
+            image.file_name(),
+            image.content_type(),
+            image.len()
+        );
+    }
+}
+
+/// The client the connection flags describe.
+pub fn build_client(flags: &ConnectionFlags) -> Result<Client, Failure> {
+    let mut builder = Client::builder();
+    if let Some(key) = &flags.api_key {
+        builder = builder.api_key(key.as_str());
+    }
+    if let Some(url) = &flags.base_url {
+        builder = builder.base_url(url.as_str());
+    }
+    if let Some(secs) = flags.timeout {
+        if secs == 0 {
+            return Err(Failure::usage(
+                "--timeout 0 leaves no time for the call",
+                "use --timeout 1 or more",
+            ));
+        }
+        let deadline = Duration::from_secs(secs);
+        builder = builder.deadline(deadline);
+        if deadline < Config::default().attempt_timeout {
+            builder = builder.attempt_timeout(deadline);
+        }
+    }
+    if let Some(n) = flags.max_retries {
+        builder = builder.max_retries(n);
+    }
+    builder.build().map_err(|e| from_error(&e, false))
+}
+
+/// Sends the remix, with an upload progress bar on a terminal.
+async fn send(
+    client: &Client,
+    request: &ImageRequest,
+    image: ImageFile,
+    from_file: bool,
+) -> Result<remix_client::RemixOutput, Failure> {
+    let bar = progress_bar("upload", image.len());
+    let image = match &bar {
+        Some((_, progress)) => {
+            let progress = progress.clone();
+            image.with_progress(move |done, total| progress(done, total))
+        }
+        None => image,
+    };
+    let result = client.remix_output(request, image).await;
+    if let Some((bar, _)) = bar {
+        bar.finish_and_clear();
+    }
+    result.map_err(|e| from_error(&e, from_file))
+}
+
+/// Saves every image of a native answer into `dir` as `remix-N.EXT`.
+async fn download_all(response: &RemixResponse, dir: &Path) -> Result<Vec<(PathBuf, u64)>, Failure> {
+    let downloader = Downloader::new().map_err(download_failure)?;
+    let mut saved = Vec::new();
+    for (i, image) in response.images().iter().enumerate() {
+        let Some(url) = &image.url else { continue };
+        let path = dir.join(format!("remix-{}.{}", i + 1, Downloader::extension_for(url)));
+        let bar = progress_bar(&format!("download {}", i + 1), PROGRESS_MIN);
+        let result = downloader
+            .download(url, &path, bar.as_ref().map(|(_, p)| p.clone()))
+            .await;
+        if let Some((bar, _)) = bar {
+            bar.finish_and_clear();
+        }
+        saved.push((path, result.map_err(download_failure)?));
+    }
+    Ok(saved)
+}
+
+/// A failed download: exit code 6, after a remix that succeeded.
+fn download_failure(error: DownloadError) -> Failure {
+    let hint = match &error {
+        DownloadError::Exists(_) => "choose an empty --download DIR, or move the file away",
+        DownloadError::Status { .. } => "image links expire after about 24 hours",
+        _ => "check the network and the download directory",
+    };
+    Failure {
+        code: 6,
+        message: format!("download failed: {error}"),
+        hint: Some(hint.into()),
+    }
+}

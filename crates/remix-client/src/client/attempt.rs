@@ -1,0 +1,259 @@
+//! One attempt of a remix call: send the multipart body, read the answer
+//! up to its limit, decode a success or classify a failure (retryable or
+//! not, with the server's `Retry-After`).
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, LOCATION};
+use tracing::debug;
+
+use super::{Client, Config, RemixOutput};
+use crate::api_error::{ApiError, ApiErrorKind, X_REQUEST_ID, body_prefix};
+use crate::error::{Error, TimeoutPhase};
+use crate::image::ImageFile;
+use crate::limits::MAX_ERROR_BODY_BYTES;
+use crate::response::RemixResponse;
+use crate::transfer::read_limited;
+
+/// The headers an error answer is read with; a success reads only the
+/// request id.
+const ERROR_HEADERS: [&str; 4] = [X_REQUEST_ID, "retry-after", "content-type", "location"];
+
+/// One failed attempt and whether another may follow.
+pub(super) struct Failure {
+    pub(super) error: Error,
+    pub(super) retryable: bool,
+    pub(super) retry_after: Option<Duration>,
+}
+
+impl Failure {
+    fn fatal(error: Error) -> Self {
+        Failure {
+            error,
+            retryable: false,
+            retry_after: None,
+        }
+    }
+}
+
+/// The headers of an answer that its handling reads, copied out.
+struct Headers(Vec<(&'static str, String)>);
+
+impl Headers {
+    fn read(map: &HeaderMap, names: &[&'static str]) -> Self {
+        Headers(
+            names
+                .iter()
+                .filter_map(|name| Some((*name, map.get(*name)?.to_str().ok()?.to_string())))
+                .collect(),
+        )
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+    }
+}
+
+impl Client {
+    pub(super) async fn attempt(&self, json: &str, image: &ImageFile, attempt: u32) -> Result<RemixOutput, Failure> {
+        let part = image.to_part().await.map_err(|e| Failure::fatal(e.into()))?;
+        // Parts the spec adds later stay unset until this crate sets them;
+        // the update syntax keeps a regenerated body type compiling.
+        #[allow(clippy::needless_update)]
+        let body = remix_raw::multipart::PostIdeogramRemixBody {
+            image_request: Some(json.to_string()),
+            image_file: Some(part),
+            ..Default::default()
+        };
+        debug!(bytes = image.len(), "sending");
+        let response = match self.inner.raw.post_ideogram_remix_raw(body).await {
+            Ok(r) => r,
+            Err(e) => return Err(transport_failure(e, attempt, &self.inner.config)),
+        };
+        let status = response.status().as_u16();
+        let success = (200..300).contains(&status);
+        let names: &[&'static str] = if success { &[X_REQUEST_ID] } else { &ERROR_HEADERS };
+        let headers = Headers::read(response.headers(), names);
+        let span = tracing::Span::current();
+        span.record("status", status);
+        if let Some(id) = headers.get(X_REQUEST_ID) {
+            span.record("request_id", id.as_str());
+        }
+        let limit = if success {
+            self.inner.config.max_response_bytes
+        } else {
+            MAX_ERROR_BODY_BYTES
+        };
+        let (bytes, complete) = read_limited(response.into_inner().into_inner(), limit)
+            .await
+            .map_err(|e| {
+                Failure::fatal(Error::Transport {
+                    message: format!("reading the HTTP {status} answer failed: {e}"),
+                    attempts: attempt,
+                    source: Some(Box::new(e)),
+                })
+            })?;
+        debug!(status, bytes = bytes.len(), complete, "answer received");
+        if success {
+            success_output(status, bytes, complete, limit, attempt)
+        } else {
+            Err(self.error_failure(status, &headers, &bytes, attempt))
+        }
+    }
+
+    /// The failure for an error answer: retryable on 408, 429, 502, 503,
+    /// 504 (and 500 when configured), with the server's `Retry-After`.
+    fn error_failure(&self, status: u16, headers: &Headers, body: &[u8], attempt: u32) -> Failure {
+        let mut api = ApiError::from_answer(status, &|name| headers.get(name), body, attempt);
+        if api.kind == ApiErrorKind::Redirect {
+            let location = headers
+                .get(LOCATION.as_str())
+                .unwrap_or_else(|| "an unnamed location".into());
+            api.message = format!("redirect to {location} not followed: an upload is never resent elsewhere");
+        }
+        if let Some(id) = &api.request_id {
+            tracing::Span::current().record("request_id", id.as_str());
+        }
+        debug!(kind = ?api.kind, code = api.code.as_deref(), "error answer");
+        let retryable = matches!(status, 408 | 429 | 502 | 503 | 504) || (status == 500 && self.inner.config.retry_500);
+        Failure {
+            retry_after: api.retry_after,
+            error: Error::Api(Box::new(api)),
+            retryable,
+        }
+    }
+}
+
+/// Decodes a 2xx body read whole (or refuses one cut at `limit`).
+fn success_output(
+    status: u16,
+    bytes: Vec<u8>,
+    complete: bool,
+    limit: usize,
+    attempt: u32,
+) -> Result<RemixOutput, Failure> {
+    if !complete {
+        return Err(Failure::fatal(Error::Decode {
+            status,
+            reason: format!("the body is larger than {limit} bytes"),
+            body_prefix: body_prefix(&bytes),
+        }));
+    }
+    let response = RemixResponse::decode(status, &bytes).map_err(|e| Failure::fatal(with_attempts(e, attempt)))?;
+    if let Some(id) = response.request_id() {
+        tracing::Span::current().record("request_id", id);
+    }
+    Ok(RemixOutput {
+        response,
+        body: bytes::Bytes::from(bytes),
+        status,
+        attempts: attempt,
+    })
+}
+
+fn with_attempts(error: Error, attempts: u32) -> Error {
+    match error {
+        Error::Api(mut api) => {
+            api.attempts = attempts;
+            Error::Api(api)
+        }
+        other => other,
+    }
+}
+
+/// Maps an error from the generated client: only a failed connection
+/// (nothing sent) may be retried.
+fn transport_failure(error: remix_raw::Error<()>, attempt: u32, config: &Config) -> Failure {
+    let (remix_raw::Error::CommunicationError(e) | remix_raw::Error::ResponseBodyError(e)) = error else {
+        return Failure::fatal(Error::Transport {
+            message: error.to_string(),
+            attempts: attempt,
+            source: None,
+        });
+    };
+    let connect = e.is_connect();
+    if connect && e.is_timeout() {
+        return Failure {
+            error: Error::Timeout {
+                phase: TimeoutPhase::Connect,
+                after: config.connect_timeout,
+                attempts: attempt,
+                last_error: None,
+            },
+            retryable: true,
+            retry_after: None,
+        };
+    }
+    let message = if connect {
+        format!("could not connect: {}", error_chain(&e))
+    } else {
+        format!("the request failed after the connection was made: {}", error_chain(&e))
+    };
+    Failure {
+        error: Error::Transport {
+            message,
+            attempts: attempt,
+            source: Some(Box::new(e)),
+        },
+        retryable: connect,
+        retry_after: None,
+    }
+}
+
+/// An error and its causes, joined, so the root cause (a reset, say) shows.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+/// The full-jitter backoff before retry number `attempt` (1-based).
+pub(super) fn backoff(config: &Config, attempt: u32) -> Duration {
+    let exp = config
+        .initial_backoff
+        .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+        .min(config.max_backoff);
+    let millis = u64::try_from(exp.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(fastrand::u64(0..=millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let config = Config {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(250),
+            ..Config::default()
+        };
+        for _ in 0..200 {
+            assert!(backoff(&config, 1) <= Duration::from_millis(100));
+            assert!(backoff(&config, 2) <= Duration::from_millis(200));
+            assert!(backoff(&config, 10) <= Duration::from_millis(250));
+        }
+    }
+
+    #[test]
+    fn error_headers_are_read_by_name() {
+        let mut map = HeaderMap::new();
+        map.insert(RETRY_AFTER, "3".parse().unwrap());
+        map.insert(CONTENT_TYPE, "text/html".parse().unwrap());
+        map.insert("x-other", "x".parse().unwrap());
+        let headers = Headers::read(&map, &ERROR_HEADERS);
+        assert_eq!(headers.get("retry-after").as_deref(), Some("3"));
+        assert_eq!(headers.get("content-type").as_deref(), Some("text/html"));
+        assert_eq!(headers.get("x-other"), None, "only the names asked for are read");
+    }
+}

@@ -1,0 +1,345 @@
+//! Configuring a [`Client`]: the API key, the base URL, and the timing and
+//! retry settings ([`Config`]).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Client, Inner};
+use crate::error::Error;
+
+/// An API key. Its `Debug` and `Display` print `[redacted]`, so it never
+/// shows in logs, errors or panic messages.
+///
+/// It is not zeroized on drop (as `secrecy`'s secrets are): the key has to
+/// be copied into the `Authorization` header `reqwest` keeps for the
+/// client's whole life, which no crate zeroizes, so wiping this copy would
+/// promise more than it delivers. That header is marked sensitive, so
+/// `reqwest` and `http` never print it either.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+
+    /// The key itself, for the one place that must send it.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        ApiKey(key)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        ApiKey(key.to_string())
+    }
+}
+
+/// The client's timing and retry settings. Every default is chosen for a
+/// 10 MiB upload over a modest link. Set them one by one on
+/// [`ClientBuilder`], or all at once with [`ClientBuilder::config`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Config {
+    /// Time to open the connection. Default 10 s.
+    pub connect_timeout: Duration,
+    /// Time for one attempt, upload and answer. Default 120 s: a 10 MiB
+    /// upload at 1 Mbit/s takes about 84 s.
+    pub attempt_timeout: Duration,
+    /// Time for the whole call, retries and waits included. Default 300 s.
+    pub deadline: Duration,
+    /// Retries after the first attempt. Default 2 (three attempts);
+    /// 0 disables retries.
+    pub max_retries: u32,
+    /// The first backoff step. Default 500 ms; step `n` is drawn uniformly
+    /// from `0 ..= min(max_backoff, initial_backoff * 2^(n-1))`.
+    pub initial_backoff: Duration,
+    /// The largest backoff step. Default 10 s.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honored; a longer one is cut to this.
+    /// Default 60 s.
+    pub max_retry_after: Duration,
+    /// Whether a 500 is retried. Default false: a 500 may come after the
+    /// server accepted (and charged for) the job, so a retry could pay twice.
+    pub retry_500: bool,
+    /// The largest success body read. Default 1 MiB.
+    pub max_response_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            connect_timeout: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(120),
+            deadline: Duration::from_secs(300),
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+            retry_500: false,
+            max_response_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// Checks the settings that cannot work.
+    fn check(&self) -> Result<(), Error> {
+        for (setting, value) in [
+            ("connect_timeout", self.connect_timeout),
+            ("attempt_timeout", self.attempt_timeout),
+            ("deadline", self.deadline),
+        ] {
+            if value.is_zero() {
+                return Err(Error::config(setting, "must be longer than zero"));
+            }
+        }
+        if self.initial_backoff > self.max_backoff {
+            return Err(Error::config(
+                "backoff",
+                format!(
+                    "the initial step ({:?}) is longer than the largest ({:?})",
+                    self.initial_backoff, self.max_backoff
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Builds a [`Client`]. Only the API key is required.
+#[derive(Debug, Clone, Default)]
+#[must_use = "call .build() to get the client"]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    base_url: Option<String>,
+    allow_insecure_http: bool,
+    config: Config,
+}
+
+impl ClientBuilder {
+    /// The API key, sent as `Authorization: Bearer KEY`.
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL; default [`remix_raw::DEFAULT_BASE_URL`]. `http://` is
+    /// refused unless the host is loopback or
+    /// [`ClientBuilder::allow_insecure_http`] is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows an `http://` base URL on a host that is not loopback (the key
+    /// and the image then travel in clear text).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Every timing and retry setting at once, replacing those set before.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// See [`Config::connect_timeout`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// See [`Config::attempt_timeout`].
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.config.attempt_timeout = timeout;
+        self
+    }
+
+    /// See [`Config::deadline`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.config.deadline = deadline;
+        self
+    }
+
+    /// See [`Config::max_retries`].
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.config.max_retries = retries;
+        self
+    }
+
+    /// See [`Config::initial_backoff`] and [`Config::max_backoff`].
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.config.initial_backoff = initial;
+        self.config.max_backoff = max;
+        self
+    }
+
+    /// See [`Config::max_retry_after`].
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.config.max_retry_after = max;
+        self
+    }
+
+    /// See [`Config::retry_500`].
+    pub fn retry_500(mut self, retry: bool) -> Self {
+        self.config.retry_500 = retry;
+        self
+    }
+
+    /// See [`Config::max_response_bytes`].
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.config.max_response_bytes = max;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = self.api_key.ok_or_else(|| {
+            Error::config(
+                "api_key",
+                "no API key was given (set it with .api_key(..) or REMIX_API_KEY)",
+            )
+        })?;
+        let base_url = check_base_url(
+            self.base_url.as_deref().unwrap_or(remix_raw::DEFAULT_BASE_URL),
+            self.allow_insecure_http,
+        )?;
+        self.config.check()?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("remix-client/", env!("CARGO_PKG_VERSION")));
+        let raw = remix_raw::Client::new_with_bearer_token(&base_url, key.expose_secret(), http)
+            .map_err(|e| Error::config("api_key", e.to_string()))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                raw,
+                base_url,
+                config: self.config,
+            }),
+        })
+    }
+}
+
+/// Checks a base URL and returns it without a trailing `/`.
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let bad = |reason: String| Error::config("base_url", reason);
+    let parsed = reqwest::Url::parse(url).map_err(|e| bad(format!("{url:?} is not a URL: {e}")))?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(bad(format!("{url:?} must not have a query or a fragment")));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("a base URL must not carry credentials".into()));
+    }
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&parsed) => {}
+        "http" => {
+            return Err(bad(format!(
+                "{url:?} uses http:// on a host that is not loopback; the key and the image would travel \
+                 in clear text (use https://, or allow_insecure_http(true) if you mean it)"
+            )));
+        }
+        other => return Err(bad(format!("{url:?} has scheme {other:?}; use https://"))),
+    }
+    if parsed.host().is_none() {
+        return Err(bad(format!("{url:?} has no host")));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_key_never_prints() {
+        let key = ApiKey::new("sk-secret-123");
+        assert_eq!(format!("{key}"), "[redacted]");
+        assert_eq!(format!("{key:?}"), "ApiKey([redacted])");
+        let builder = Client::builder().api_key("sk-secret-123");
+        assert!(!format!("{builder:?}").contains("sk-secret"), "{builder:?}");
+    }
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(
+            check_base_url("https://api.chainhub.tech/", false).unwrap(),
+            "https://api.chainhub.tech"
+        );
+        assert!(check_base_url("http://127.0.0.1:8080", false).is_ok());
+        assert!(check_base_url("http://localhost:8080", false).is_ok());
+        assert!(check_base_url("http://[::1]:8080", false).is_ok());
+        let err = check_base_url("http://example.com", false).unwrap_err().to_string();
+        assert!(err.contains("base_url") && err.contains("http://"), "{err}");
+        assert!(check_base_url("http://example.com", true).is_ok());
+        assert!(check_base_url("ftp://example.com", false).is_err());
+        assert!(check_base_url("not a url", false).is_err());
+        assert!(check_base_url("https://user:pw@example.com", false).is_err());
+        assert!(check_base_url("https://example.com/?q=1", false).is_err());
+    }
+
+    #[test]
+    fn building_without_a_key_names_the_setting() {
+        let err = Client::builder().build().unwrap_err();
+        assert!(matches!(err, Error::Config { setting: "api_key", .. }), "{err}");
+    }
+
+    #[test]
+    fn a_whole_config_replaces_the_settings() {
+        let mut config = Config {
+            max_retries: 7,
+            ..Config::default()
+        };
+        let client = Client::builder()
+            .api_key("k")
+            .max_retries(1)
+            .config(config.clone())
+            .build()
+            .unwrap();
+        assert_eq!(client.config(), &config);
+        config.deadline = Duration::ZERO;
+        let err = Client::builder().api_key("k").config(config).build().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Config {
+                    setting: "deadline",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}

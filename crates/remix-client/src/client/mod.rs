@@ -1,0 +1,205 @@
+//! [`Client`]: the remix call with its retry, timeout and decoding policy.
+//! All HTTP goes through `remix-raw`.
+//!
+//! - `builder`: [`ClientBuilder`], [`Config`], [`ApiKey`];
+//! - this module: the client and the retry loop;
+//! - `attempt`: one attempt, from the upload to a decoded answer or a
+//!   classified failure.
+
+mod attempt;
+mod builder;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use builder::{ApiKey, ClientBuilder, Config};
+use tracing::{Instrument, debug, field, info_span, warn};
+
+use crate::error::{Error, TimeoutPhase};
+use crate::image::ImageFile;
+use crate::request::ImageRequest;
+use crate::response::RemixResponse;
+use attempt::Failure;
+
+/// The path of the remix operation.
+const REMIX_PATH: &str = "/ideogram/remix";
+
+/// A successful call, with what a caller may want besides the decoded
+/// answer.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RemixOutput {
+    /// The decoded answer.
+    pub response: RemixResponse,
+    /// The answer's body, as sent.
+    pub body: bytes::Bytes,
+    /// The HTTP status.
+    pub status: u16,
+    /// How many attempts it took.
+    pub attempts: u32,
+}
+
+impl RemixOutput {
+    /// The answer's JSON, parsed from [`RemixOutput::body`].
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// The Remix API client. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    raw: remix_raw::Client,
+    base_url: String,
+    config: Config,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &"[redacted]")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts a builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from the environment: `REMIX_API_KEY` (required) and
+    /// `REMIX_BASE_URL` (optional).
+    pub fn from_env() -> Result<Self, Error> {
+        let key = std::env::var("REMIX_API_KEY").map_err(|_| Error::config("api_key", "REMIX_API_KEY is not set"))?;
+        let mut builder = Client::builder().api_key(key);
+        if let Ok(url) = std::env::var("REMIX_BASE_URL")
+            && !url.is_empty()
+        {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The timing and retry settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Remixes `image` as `request` says.
+    ///
+    /// Retries (with backoff, honoring `Retry-After`) on a connection that
+    /// failed before anything was sent, and on 408, 429, 502, 503 and 504.
+    /// Never on 400, 401, 402, 403, 404 or 422, and not on 500 unless
+    /// [`ClientBuilder::retry_500`] says so: the job may have been accepted.
+    /// An image from a one-shot reader is never retried.
+    pub async fn remix(&self, request: &ImageRequest, image: ImageFile) -> Result<RemixResponse, Error> {
+        self.remix_output(request, image).await.map(|o| o.response)
+    }
+
+    /// Like [`Client::remix`], with the answer's JSON, status and attempt
+    /// count.
+    pub async fn remix_output(&self, request: &ImageRequest, image: ImageFile) -> Result<RemixOutput, Error> {
+        let json = request.to_json();
+        let start = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let failure = match self.timed_attempt(&json, &image, attempt, start).await? {
+                Ok(output) => return Ok(output),
+                Err(failure) => failure,
+            };
+            let wait = self.wait_before_retry(failure, attempt, &image, start)?;
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt under the attempt timeout or what is left of the
+    /// deadline, whichever ends first. A timeout is final (the upload may
+    /// have been accepted): the outer `Err`.
+    async fn timed_attempt(
+        &self,
+        json: &str,
+        image: &ImageFile,
+        attempt: u32,
+        start: Instant,
+    ) -> Result<Result<RemixOutput, Failure>, Error> {
+        let config = &self.inner.config;
+        let remaining = config.deadline.saturating_sub(start.elapsed());
+        let (limit, phase, after) = if config.attempt_timeout < remaining {
+            (config.attempt_timeout, TimeoutPhase::Attempt, config.attempt_timeout)
+        } else {
+            (remaining, TimeoutPhase::Deadline, config.deadline)
+        };
+        let span = info_span!(
+            "remix.attempt",
+            method = "POST",
+            path = REMIX_PATH,
+            attempt,
+            status = field::Empty,
+            request_id = field::Empty,
+        );
+        match tokio::time::timeout(limit, self.attempt(json, image, attempt))
+            .instrument(span.clone())
+            .await
+        {
+            Ok(outcome) => Ok(outcome),
+            Err(_) => {
+                span.in_scope(|| warn!(?limit, %phase, "attempt timed out"));
+                Err(Error::Timeout {
+                    phase,
+                    after,
+                    attempts: attempt,
+                    last_error: None,
+                })
+            }
+        }
+    }
+
+    /// How long to wait before the next attempt, or the error that ends the
+    /// call: a final failure, no retries left, a one-shot image, or a wait
+    /// that would pass the deadline.
+    fn wait_before_retry(
+        &self,
+        failure: Failure,
+        attempt: u32,
+        image: &ImageFile,
+        start: Instant,
+    ) -> Result<Duration, Error> {
+        let config = &self.inner.config;
+        if !failure.retryable || attempt > config.max_retries {
+            return Err(failure.error);
+        }
+        if !image.is_replayable() {
+            debug!(attempt, "not retrying: the image came from a one-shot reader");
+            return Err(failure.error);
+        }
+        let wait = match failure.retry_after {
+            Some(server) => server.min(config.max_retry_after),
+            None => attempt::backoff(config, attempt),
+        };
+        if start.elapsed() + wait >= config.deadline {
+            warn!(attempt, ?wait, "the next retry would pass the deadline");
+            return Err(Error::Timeout {
+                phase: TimeoutPhase::Deadline,
+                after: config.deadline,
+                attempts: attempt,
+                last_error: Some(Box::new(failure.error)),
+            });
+        }
+        warn!(attempt, error = %failure.error, ?wait, "retrying");
+        Ok(wait)
+    }
+}

@@ -1,0 +1,152 @@
+//! The native answer's images: their size, their signed, expiring links
+//! (`/images/{id}.png?exp=<unix seconds>&sig=<hex>`, like Ideogram's), and
+//! serving them. An image is rendered when its link is fetched; a link past
+//! its `exp` answers 410 Gone, a link whose `exp` or `sig` was changed 403.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use image::DynamicImage;
+use remix_client::{ImageRequest, Resolution};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::render::{self, Recipe};
+
+/// How many generated images the mock remembers for download; past it the
+/// store is emptied (old links then answer 404).
+const MAX_STORED_IMAGES: usize = 10_000;
+
+/// One generated image, waiting for its link to be fetched.
+struct Stored {
+    source: Arc<DynamicImage>,
+    recipe: Recipe,
+    expires_at: u64,
+}
+
+/// The images of every native answer, by id.
+#[derive(Default)]
+pub(crate) struct ImageStore {
+    images: Mutex<HashMap<String, Stored>>,
+}
+
+impl ImageStore {
+    /// Remembers image `id` of an answer, made from `source` by `recipe`,
+    /// and returns its link path (with `exp` and `sig`).
+    pub(crate) fn add(&self, id: String, source: Arc<DynamicImage>, recipe: Recipe, expires_at: u64) -> String {
+        let link = format!("/images/{id}.png?exp={expires_at}&sig={}", signature(&id, expires_at));
+        let mut images = self.images.lock().unwrap_or_else(|p| p.into_inner());
+        if images.len() >= MAX_STORED_IMAGES {
+            images.clear();
+        }
+        images.insert(
+            id,
+            Stored {
+                source,
+                recipe,
+                expires_at,
+            },
+        );
+        link
+    }
+}
+
+/// A link's signature: a hash of the id and the expiry, so that an edited
+/// `exp` is refused.
+fn signature(id: &str, expires_at: u64) -> String {
+    // FNV-1a, 64 bits.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.bytes().chain(expires_at.to_be_bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// The size of the images for a request: its resolution, else the listed
+/// resolution closest to its aspect ratio, else 1024 x 1024.
+pub fn image_size(request: &ImageRequest) -> (u32, u32) {
+    if let Some((w, h)) = request.resolution().and_then(Resolution::dimensions) {
+        return (w, h);
+    }
+    let Some((a, b)) = request.aspect_ratio().and_then(|r| r.ratio()) else {
+        return (1024, 1024);
+    };
+    let want = f64::from(a) / f64::from(b);
+    Resolution::KNOWN
+        .iter()
+        .filter_map(|r| Resolution::from(*r).dimensions())
+        .min_by(|(w1, h1), (w2, h2)| {
+            let d1 = (f64::from(*w1) / f64::from(*h1) - want).abs();
+            let d2 = (f64::from(*w2) / f64::from(*h2) - want).abs();
+            d1.total_cmp(&d2).then((w2 * h2).cmp(&(w1 * h1)))
+        })
+        .unwrap_or((1024, 1024))
+}
+
+/// The query of an image link.
+#[derive(Deserialize)]
+pub(crate) struct LinkQuery {
+    exp: Option<u64>,
+    sig: Option<String>,
+}
+
+/// `GET /images/{id}.png?exp=..&sig=..`: the rendered image, 410 past its
+/// expiry, 403 for an edited link, 404 for an unknown one.
+pub(crate) async fn serve_image(
+    State(state): State<Arc<AppState>>,
+    Path(file): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Response {
+    let id = file.strip_suffix(".png").unwrap_or(&file).to_string();
+    let found = {
+        let images = state.images.images.lock().unwrap_or_else(|p| p.into_inner());
+        images
+            .get(&id)
+            .map(|s| (s.source.clone(), s.recipe.clone(), s.expires_at))
+    };
+    let Some((source, recipe, expires_at)) = found else {
+        return (StatusCode::NOT_FOUND, format!("no image {file}")).into_response();
+    };
+    if query.exp != Some(expires_at) || query.sig.as_deref() != Some(signature(&id, expires_at).as_str()) {
+        return (StatusCode::FORBIDDEN, "the link's exp or sig was changed").into_response();
+    }
+    if crate::now_secs() >= expires_at {
+        let message = format!("this link expired at {} (exp={expires_at})", crate::rfc3339(expires_at));
+        return (StatusCode::GONE, message).into_response();
+    }
+    match tokio::task::spawn_blocking(move || render::render(&source, &recipe)).await {
+        Ok(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_follow_the_request() {
+        let r = ImageRequest::builder("p")
+            .resolution(Resolution::R1536x640)
+            .build()
+            .unwrap();
+        assert_eq!(image_size(&r), (1536, 640));
+        let r = ImageRequest::builder("p").aspect_ratio("ASPECT_16_9").build().unwrap();
+        assert_eq!(image_size(&r), (1280, 720));
+        let r = ImageRequest::builder("p").aspect_ratio("ASPECT_1_1").build().unwrap();
+        assert_eq!(image_size(&r), (1024, 1024));
+        let r = ImageRequest::builder("p").build().unwrap();
+        assert_eq!(image_size(&r), (1024, 1024));
+    }
+
+    #[test]
+    fn a_signature_changes_with_the_expiry() {
+        assert_eq!(signature("a-0", 10), signature("a-0", 10));
+        assert_ne!(signature("a-0", 10), signature("a-0", 11));
+        assert_ne!(signature("a-0", 10), signature("a-1", 10));
+    }
+}
