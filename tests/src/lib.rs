@@ -1,13 +1,15 @@
 //! Test kit for the workspace's end-to-end tests:
 //!
-//! - `server`: a scripted HTTP/1.1 server on 127.0.0.1 (port 0) that
-//!   records every request byte for byte, for fault scenarios;
+//! - `server` and `connection`: a scripted HTTP/1.1 server on 127.0.0.1
+//!   (port 0) that records every request byte for byte, for fault
+//!   scenarios;
 //! - `multipart`: reading a recorded `multipart/form-data` body (with
 //!   `multer`, the parser axum uses);
 //! - `images`: deterministic test images;
 //! - [`bins`]: the workspace's binaries and a running `remix-mock`.
 
 pub mod bins;
+mod connection;
 mod images;
 mod multipart;
 mod server;

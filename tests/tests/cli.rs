@@ -1,6 +1,7 @@
 //! The `remix` CLI against a `remix-mock` process on port 0 (or the
 //! scripted test server): both answer shapes with --download, every exit
-//! code, --dry-run output pinned, and the key never printed.
+//! code, --dry-run output pinned, and the key never printed. One scenario
+//! per test; long because the CLI has that many outcomes a user sees.
 
 use std::path::{Path, PathBuf};
 

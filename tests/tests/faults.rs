@@ -1,5 +1,7 @@
 //! Fault injection: a scripted loopback server per scenario, each asserting
 //! the attempts the server saw, the delay honored and the error returned.
+//! One scenario per test, the file long because the table of faults is:
+//! every retried and final status, every timeout and transport failure.
 //! Delays are short (a few hundred milliseconds, or the one-second minimum
 //! of Retry-After) so the whole file runs in seconds.
 

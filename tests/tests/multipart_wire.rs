@@ -87,23 +87,8 @@ fn every_kind(photos: Vec<FilePart>) -> UploadPhotosBody {
     }
 }
 
-#[tokio::test]
-async fn every_part_kind_goes_out_as_a_server_reads_it() {
-    let server = TestServer::always(Reply::json(200, json!({"stored": 2}))).await;
-    let yielded = Arc::new(AtomicU64::new(0));
-    let photos = vec![
-        streamed(b"first photo bytes, streamed", &yielded)
-            .file_name("a.jpg")
-            .content_type("image/jpeg"),
-        streamed(b"second photo", &yielded).file_name("b.webp"),
-    ];
-    let answer = client(&server)
-        .upload_photos("album 1/2", Some(true), Some("tag-7"), every_kind(photos))
-        .await
-        .unwrap();
-    assert_eq!(answer.into_inner().stored, 2);
-
-    let request = &server.requests()[0];
+/// The request line, headers and framing of the recorded upload.
+fn assert_request_head(request: &Recorded) {
     assert_eq!(
         request.path, "/albums/album%201%2F2/photos?notify=true",
         "path and query parameters"
@@ -122,13 +107,95 @@ async fn every_part_kind_goes_out_as_a_server_reads_it() {
         None,
         "streamed files keep a Content-Length"
     );
+}
+
+/// A single file and an array of files (repeated parts, in order).
+fn assert_files(parts: &BTreeMap<String, Vec<Part>>) {
+    let cover = &parts["cover"][0];
+    assert_eq!(
+        (cover.file_name.as_deref(), cover.content_type.as_deref()),
+        (Some("cover.png"), Some("image/png"))
+    );
+    assert_eq!(cover.body, png(2, 2));
+    let photos = &parts["photos"];
+    assert_eq!(photos.len(), 2);
+    assert_eq!(
+        (photos[0].file_name.as_deref(), photos[0].content_type.as_deref()),
+        (Some("a.jpg"), Some("image/jpeg"))
+    );
+    assert_eq!(photos[0].body, b"first photo bytes, streamed");
+    assert_eq!(
+        (photos[1].file_name.as_deref(), photos[1].content_type.as_deref()),
+        (Some("b.webp"), Some("application/octet-stream")),
+        "a file without a type goes as octet-stream"
+    );
+    assert_eq!(photos[1].body, b"second photo");
+}
+
+/// Scalars and enums as plain text, arrays of scalars as repeated parts,
+/// a text part with the spec's content type.
+fn assert_text_parts(parts: &BTreeMap<String, Vec<Part>>) {
+    for (name, value) in [
+        ("title", "Holiday at the sea"),
+        ("count", "2"),
+        ("total_bytes", "5000000000"),
+        ("ratio", "1.5"),
+        ("public", "true"),
+        ("mood", "BOLD"),
+        ("light", "NIGHT"),
+        ("size", "1024"),
+    ] {
+        assert_eq!(text_of(parts, name), vec![value], "{name}");
+        assert_eq!(parts[name][0].content_type, None, "{name} is plain text");
+        assert_eq!(parts[name][0].file_name, None, "{name} is no file");
+    }
+    assert_eq!(text_of(parts, "caption"), vec!["*sun* and sand"]);
+    assert_eq!(parts["caption"][0].content_type.as_deref(), Some("text/markdown"));
+    assert_eq!(text_of(parts, "tags"), vec!["beach", "sea", "été"]);
+}
+
+/// Objects, oneOf and encoding-JSON parts: one part holding the JSON.
+fn assert_json_parts(parts: &BTreeMap<String, Vec<Part>>) {
+    for (name, json) in [
+        ("settings", json!({"quality": 90, "labels": ["best"]})),
+        ("layout", json!({"columns": 3})),
+        ("palette", json!({"name": "EMBER"})),
+        ("raw_json", json!("as json")),
+    ] {
+        let part = &parts[name][0];
+        assert_eq!(part.content_type.as_deref(), Some("application/json"), "{name}");
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&part.body).unwrap(),
+            json,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_part_kind_goes_out_as_a_server_reads_it() {
+    let server = TestServer::always(Reply::json(200, json!({"stored": 2}))).await;
+    let yielded = Arc::new(AtomicU64::new(0));
+    let photos = vec![
+        streamed(b"first photo bytes, streamed", &yielded)
+            .file_name("a.jpg")
+            .content_type("image/jpeg"),
+        streamed(b"second photo", &yielded).file_name("b.webp"),
+    ];
+    let answer = client(&server)
+        .upload_photos("album 1/2", Some(true), Some("tag-7"), every_kind(photos))
+        .await
+        .unwrap();
+    assert_eq!(answer.into_inner().stored, 2);
+
+    let request = &server.requests()[0];
+    assert_request_head(request);
     let stream_bytes = (b"first photo bytes, streamed".len() + b"second photo".len()) as u64;
     assert_eq!(
         yielded.load(Ordering::SeqCst),
         stream_bytes,
         "each streamed file was read once"
     );
-
     let parts = parts_by_name(request);
     let names: Vec<&str> = parts.keys().map(String::as_str).collect();
     assert_eq!(
@@ -153,62 +220,9 @@ async fn every_part_kind_goes_out_as_a_server_reads_it() {
         ],
         "unset optional parts (thumbnail, extras) are not sent"
     );
-    // A single file, with its name and type.
-    let cover = &parts["cover"][0];
-    assert_eq!(
-        (cover.file_name.as_deref(), cover.content_type.as_deref()),
-        (Some("cover.png"), Some("image/png"))
-    );
-    assert_eq!(cover.body, png(2, 2));
-    // An array of files: repeated parts with one name, in order.
-    let photos = &parts["photos"];
-    assert_eq!(photos.len(), 2);
-    assert_eq!(
-        (photos[0].file_name.as_deref(), photos[0].content_type.as_deref()),
-        (Some("a.jpg"), Some("image/jpeg"))
-    );
-    assert_eq!(photos[0].body, b"first photo bytes, streamed");
-    assert_eq!(
-        (photos[1].file_name.as_deref(), photos[1].content_type.as_deref()),
-        (Some("b.webp"), Some("application/octet-stream")),
-        "a file without a type goes as octet-stream"
-    );
-    assert_eq!(photos[1].body, b"second photo");
-    // Scalars as text, enums as their wire value.
-    for (name, value) in [
-        ("title", "Holiday at the sea"),
-        ("count", "2"),
-        ("total_bytes", "5000000000"),
-        ("ratio", "1.5"),
-        ("public", "true"),
-        ("mood", "BOLD"),
-        ("light", "NIGHT"),
-        ("size", "1024"),
-    ] {
-        assert_eq!(text_of(&parts, name), vec![value], "{name}");
-        assert_eq!(parts[name][0].content_type, None, "{name} is plain text");
-        assert_eq!(parts[name][0].file_name, None, "{name} is no file");
-    }
-    // A text part with its own content type from the spec's encoding.
-    assert_eq!(text_of(&parts, "caption"), vec!["*sun* and sand"]);
-    assert_eq!(parts["caption"][0].content_type.as_deref(), Some("text/markdown"));
-    // An array of scalars: repeated text parts.
-    assert_eq!(text_of(&parts, "tags"), vec!["beach", "sea", "été"]);
-    // Objects and oneOf / encoding-JSON parts: one part holding the JSON.
-    for (name, json) in [
-        ("settings", json!({"quality": 90, "labels": ["best"]})),
-        ("layout", json!({"columns": 3})),
-        ("palette", json!({"name": "EMBER"})),
-        ("raw_json", json!("as json")),
-    ] {
-        let part = &parts[name][0];
-        assert_eq!(part.content_type.as_deref(), Some("application/json"), "{name}");
-        assert_eq!(
-            serde_json::from_slice::<serde_json::Value>(&part.body).unwrap(),
-            json,
-            "{name}"
-        );
-    }
+    assert_files(&parts);
+    assert_text_parts(&parts);
+    assert_json_parts(&parts);
 }
 
 #[tokio::test]

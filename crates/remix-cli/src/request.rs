@@ -33,37 +33,44 @@ fn wire_value<T: for<'a> From<&'a str>>(flag: &str, value: &str, known: &[&str])
     ))
 }
 
+/// Two numbers written `A<separator>B` (`16:9`, `1024x1024`) for a
+/// shorthand flag; `None` when `value` is not in that form at all.
+fn shorthand(
+    flag: &str,
+    value: &str,
+    separators: &[char],
+    form: &str,
+    example: &str,
+) -> Option<Result<(u32, u32), Failure>> {
+    let (a, b) = value.split_once(separators)?;
+    Some(match (a.trim().parse(), b.trim().parse()) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        _ => Err(Failure::usage(
+            format!("{flag} {value:?} is not {form}"),
+            format!("use {example}"),
+        )),
+    })
+}
+
 fn aspect_ratio(value: &str) -> Result<AspectRatio, Failure> {
-    let Some((a, b)) = value.split_once(':') else {
+    let Some(pair) = shorthand("--aspect-ratio", value, &[':'], "W:H", "a ratio such as 16:9") else {
         return wire_value("--aspect-ratio", value, AspectRatio::KNOWN);
     };
-    let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) else {
-        return Err(Failure::usage(
-            format!("--aspect-ratio {value:?} is not W:H"),
-            "use a ratio such as 16:9",
-        ));
-    };
+    let (a, b) = pair?;
     AspectRatio::from_ratio(a, b).ok_or_else(|| {
+        let known = AspectRatio::KNOWN.join(", ");
         Failure::usage(
             format!("--aspect-ratio {value} is not a ratio the API lists"),
-            format!(
-                "use one of {} (or ASPECT_{a}_{b} to send it anyway)",
-                AspectRatio::KNOWN.join(", ")
-            ),
+            format!("use one of {known} (or ASPECT_{a}_{b} to send it anyway)"),
         )
     })
 }
 
 fn resolution(value: &str) -> Result<Resolution, Failure> {
-    let Some((w, h)) = value.split_once(['x', 'X']) else {
+    let Some(pair) = shorthand("--resolution", value, &['x', 'X'], "WxH", "a size such as 1024x1024") else {
         return wire_value("--resolution", value, Resolution::KNOWN);
     };
-    let (Ok(w), Ok(h)) = (w.trim().parse::<u32>(), h.trim().parse::<u32>()) else {
-        return Err(Failure::usage(
-            format!("--resolution {value:?} is not WxH"),
-            "use a size such as 1024x1024",
-        ));
-    };
+    let (w, h) = pair?;
     Resolution::from_dimensions(w, h).ok_or_else(|| {
         Failure::usage(
             format!("--resolution {value} is not a resolution the API lists"),

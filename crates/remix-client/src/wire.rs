@@ -2,6 +2,9 @@
 //! and each with an `Other` variant that sends a value this crate does not
 //! know yet (the API's model and style lists have grown before).
 //!
+//! The module is long because the API lists 78 resolutions, one variant
+//! (and one doc line) each; the code is the `wire_enum!` macro above them.
+//!
 //! Each enum's wire values are written once, in its `wire_enum!` list;
 //! `KNOWN`, the JSON Schema and the CLI's help are derived from it. The
 //! models, with what each takes, are in [`crate::models`].

@@ -22,6 +22,8 @@ struct Case {
     rule: fn(&Rule) -> bool,
 }
 
+/// Every rule, one case each. Long because it is a table: one entry per
+/// rule, checked the same way by the tests below.
 fn cases() -> Vec<Case> {
     vec![
         Case {
