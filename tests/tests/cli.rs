@@ -121,6 +121,45 @@ fn native_success_downloads_every_image() {
     }
 }
 
+/// Each link is printed with its expiry, about 24 hours out.
+#[test]
+fn links_are_printed_with_their_expiry() {
+    let mock = Mock::start(&["--native"]);
+    let dir = Scratch::new("expiry");
+    let out = remix_at(&mock.url, &dir, &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let line = stdout.lines().find(|l| l.contains("/images/")).expect("a link line");
+    let date = line
+        .split(", expires ")
+        .nth(1)
+        .expect("an expiry")
+        .trim_end_matches(')');
+    let at = httpdate::parse_http_date(date).unwrap();
+    let ahead = at.duration_since(std::time::SystemTime::now()).unwrap().as_secs();
+    assert!((86_300..=86_400).contains(&ahead), "{line}");
+}
+
+/// A download of an expired link fails with exit code 6 and one line that
+/// says so, instead of a bare HTTP status.
+#[test]
+fn an_expired_link_is_said_in_one_line() {
+    let mock = Mock::start(&["--native", "--link-ttl", "0"]);
+    let dir = Scratch::new("expired");
+    let downloads = dir.path("out");
+    std::fs::create_dir(&downloads).unwrap();
+    let out = remix_at(&mock.url, &dir, &["--download", downloads.to_str().unwrap()]);
+    assert_eq!(code(&out), 6, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(", expired "), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: the image link expired at ") && stderr.contains("remix again"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&downloads).unwrap().count(), 0, "nothing was saved");
+}
+
 #[test]
 fn json_prints_the_answer_as_sent() {
     let mock = Mock::start(&["--native", "--seed", "1"]);

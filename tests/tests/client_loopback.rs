@@ -268,3 +268,31 @@ async fn readme_program_runs_against_loopback() {
     assert_eq!(parts[1].content_type.as_deref(), Some("image/png"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A link past its `exp` is refused before any request, with the moment
+/// it expired.
+#[tokio::test]
+async fn an_expired_link_is_not_fetched() {
+    let server = TestServer::always(Reply::raw(200, "image/png", png(2, 2))).await;
+    let dir = std::env::temp_dir().join(format!("remix-expired-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("{}/images/a.png?exp=1700000000&sig=00", server.url());
+    let err = remix_client::Downloader::new()
+        .unwrap()
+        .download(&url, &dir.join("a.png"), None)
+        .await
+        .unwrap_err();
+    match &err {
+        remix_client::DownloadError::Expired { at, .. } => {
+            assert_eq!(*at, std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        }
+        other => panic!("expected Expired, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("expired at Tue, 14 Nov 2023 22:13:20 GMT"),
+        "{err}"
+    );
+    assert_eq!(server.hits(), 0, "nothing was fetched");
+    assert!(!dir.join("a.png").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

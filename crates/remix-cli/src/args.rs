@@ -138,6 +138,11 @@ pub struct ConnectionFlags {
     /// Retries after the first attempt (0 disables them).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_retries: Option<u32>,
+
+    /// Also trust the root certificates in this PEM file (a private gateway,
+    /// say), for the API and the downloads.
+    #[arg(long, value_name = "FILE.pem")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 fn image_help() -> String {

@@ -2,6 +2,7 @@
 //! summary of an answer, and progress bars on a terminal.
 
 use std::io::IsTerminal;
+use std::time::SystemTime;
 
 use remix_client::{ApiErrorKind, Error, Progress, RemixResponse};
 
@@ -98,6 +99,7 @@ pub fn from_error(error: &Error, from_file: bool) -> Failure {
             Some(match *setting {
                 "api_key" => "pass --api-key or set REMIX_API_KEY".into(),
                 "base_url" => "fix --base-url or REMIX_BASE_URL".into(),
+                "root_certificates" => "pass a PEM file of certificates with --ca-cert".into(),
                 _ => "check the flags".into(),
             }),
         ),
@@ -132,10 +134,11 @@ pub fn summary(response: &RemixResponse, attempts: u32) -> String {
             for (i, image) in images.data.iter().enumerate() {
                 match &image.url {
                     Some(url) => out.push_str(&format!(
-                        "  {}. {url} ({}, seed {})\n",
+                        "  {}. {url} ({}, seed {}{})\n",
                         i + 1,
                         image.resolution,
-                        image.seed
+                        image.seed,
+                        expiry(image.expires_at())
                     )),
                     None => out.push_str(&format!(
                         "  {}. withheld by the safety check (seed {})\n",
@@ -150,6 +153,15 @@ pub fn summary(response: &RemixResponse, attempts: u32) -> String {
         out.push_str(&format!("({attempts} attempts)\n"));
     }
     out
+}
+
+/// `, expires <date>` (or `, expired <date>`) for a link with an `exp`.
+fn expiry(at: Option<SystemTime>) -> String {
+    match at {
+        Some(at) if at <= SystemTime::now() => format!(", expired {}", httpdate::fmt_http_date(at)),
+        Some(at) => format!(", expires {}", httpdate::fmt_http_date(at)),
+        None => String::new(),
+    }
 }
 
 /// Transfers smaller than this get no progress bar.

@@ -42,7 +42,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         if output.response.images().is_empty() {
             eprintln!("note: the answer is a task, not images; nothing to download");
         }
-        for (path, size) in download_all(&output.response, dir).await? {
+        let downloader = match ca_cert(&cli.connection)? {
+            Some(pem) => Downloader::with_root_certificates_pem(pem),
+            None => Downloader::new(),
+        }
+        .map_err(download_failure)?;
+        for (path, size) in download_all(&downloader, &output.response, dir).await? {
             let line = format!("saved {} ({size} bytes)", path.display());
             if cli.json {
                 eprintln!("{line}")
@@ -91,9 +96,23 @@ fn print_dry_run(request: &ImageRequest, image: &ImageFile, json: bool) {
     }
 }
 
+/// The PEM text of `--ca-cert`, if given.
+fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
+    let Some(path) = &flags.ca_cert else { return Ok(None) };
+    std::fs::read(path).map(Some).map_err(|e| {
+        Failure::usage(
+            format!("cannot read --ca-cert {}: {e}", path.display()),
+            "pass a PEM file",
+        )
+    })
+}
+
 /// The client the connection flags describe.
 pub fn build_client(flags: &ConnectionFlags) -> Result<Client, Failure> {
     let mut builder = Client::builder();
+    if let Some(pem) = ca_cert(flags)? {
+        builder = builder.root_certificates_pem(pem);
+    }
     if let Some(key) = &flags.api_key {
         builder = builder.api_key(key.as_str());
     }
@@ -142,8 +161,11 @@ async fn send(
 }
 
 /// Saves every image of a native answer into `dir` as `remix-N.EXT`.
-async fn download_all(response: &RemixResponse, dir: &Path) -> Result<Vec<(PathBuf, u64)>, Failure> {
-    let downloader = Downloader::new().map_err(download_failure)?;
+async fn download_all(
+    downloader: &Downloader,
+    response: &RemixResponse,
+    dir: &Path,
+) -> Result<Vec<(PathBuf, u64)>, Failure> {
     let mut saved = Vec::new();
     for (i, image) in response.images().iter().enumerate() {
         let Some(url) = &image.url else { continue };
@@ -160,9 +182,20 @@ async fn download_all(response: &RemixResponse, dir: &Path) -> Result<Vec<(PathB
     Ok(saved)
 }
 
-/// A failed download: exit code 6, after a remix that succeeded.
+/// A failed download: exit code 6, after a remix that succeeded. An
+/// expired link is said in one line.
 fn download_failure(error: DownloadError) -> Failure {
     let hint = match &error {
+        DownloadError::Expired { at, .. } => {
+            return Failure {
+                code: 6,
+                message: format!(
+                    "the image link expired at {}: image links last 24 hours; remix again for new ones",
+                    httpdate::fmt_http_date(*at)
+                ),
+                hint: None,
+            };
+        }
         DownloadError::Exists(_) => "choose an empty --download DIR, or move the file away",
         DownloadError::Status { .. } => "image links expire after about 24 hours",
         _ => "check the network and the download directory",

@@ -3,12 +3,14 @@
 //! at a CDN, not at the API).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
 use crate::limits::MAX_DOWNLOAD_BYTES;
+use crate::response::link_expiry;
+use crate::tls::ExtraRoots;
 use crate::transfer::Progress;
 
 /// Why a download failed. A partly written file is removed.
@@ -19,6 +21,9 @@ pub enum DownloadError {
     /// failed to start, say).
     #[error("the download client cannot be built: {0}")]
     Setup(#[source] reqwest::Error),
+    /// The extra root certificates are not usable.
+    #[error("the root certificates cannot be used: {0}")]
+    Certificates(String),
     /// The target exists; downloads never overwrite.
     #[error("{0} already exists; downloads never overwrite a file")]
     Exists(PathBuf),
@@ -27,6 +32,15 @@ pub enum DownloadError {
     BadUrl {
         /// The URL.
         url: String,
+    },
+    /// The link's `exp` has passed: image links last a limited time
+    /// (Ideogram's, 24 hours).
+    #[error("the link {url} expired at {}", httpdate::fmt_http_date(*.at))]
+    Expired {
+        /// The URL.
+        url: String,
+        /// When it expired.
+        at: std::time::SystemTime,
     },
     /// The image server answered with an error status.
     #[error("GET {url} answered HTTP {status}")]
@@ -74,13 +88,28 @@ pub struct Downloader {
 impl Downloader {
     /// A downloader with the defaults above.
     pub fn new() -> Result<Self, DownloadError> {
-        let http = reqwest::Client::builder()
+        Self::with_roots(&ExtraRoots::default())
+    }
+
+    /// A downloader that also trusts the root certificates in `pem`, as
+    /// [`ClientBuilder::root_certificates_pem`](crate::ClientBuilder::root_certificates_pem)
+    /// does for the API.
+    pub fn with_root_certificates_pem(pem: impl Into<Vec<u8>>) -> Result<Self, DownloadError> {
+        let mut roots = ExtraRoots::default();
+        roots.add(pem.into());
+        Self::with_roots(&roots)
+    }
+
+    fn with_roots(roots: &ExtraRoots) -> Result<Self, DownloadError> {
+        let builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(300))
             .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("remix-client/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(DownloadError::Setup)?;
+            .user_agent(concat!("remix-client/", env!("CARGO_PKG_VERSION")));
+        let builder = roots
+            .apply(builder)
+            .map_err(|e| DownloadError::Certificates(e.to_string()))?;
+        let http = builder.build().map_err(DownloadError::Setup)?;
         Ok(Downloader { http })
     }
 
@@ -110,6 +139,11 @@ impl Downloader {
         if tokio::fs::try_exists(path).await.unwrap_or(false) {
             return Err(DownloadError::Exists(path.to_path_buf()));
         }
+        if let Some(at) = link_expiry(url)
+            && at <= SystemTime::now()
+        {
+            return Err(DownloadError::Expired { url: url.into(), at });
+        }
         let response = self.fetch(url, parsed).await?;
         let mut file = create_new(path).await?;
         let result = write_body(response, &mut file, url, path, progress).await;
@@ -132,6 +166,10 @@ impl Downloader {
                 source,
             })?;
         if !response.status().is_success() {
+            // A link that expired on its way (clocks differ) says so.
+            if let Some(at) = link_expiry(url).filter(|at| *at <= SystemTime::now()) {
+                return Err(DownloadError::Expired { url: url.into(), at });
+            }
             return Err(DownloadError::Status {
                 url: url.into(),
                 status: response.status().as_u16(),

@@ -12,6 +12,7 @@ pub mod limits;
 mod models;
 mod request;
 mod response;
+mod tls;
 mod transfer;
 mod wire;
 

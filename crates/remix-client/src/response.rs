@@ -1,6 +1,8 @@
 //! Decoding what the API answers on success: the spec's task envelope, or
 //! Ideogram's native image list.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -53,7 +55,7 @@ impl From<remix_raw::types::PostIdeogramRemixResponse> for TaskEnvelope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeneratedImage {
     /// Where to download it; `None` when the safety check held it back.
-    /// Links expire (resellers say after 24 hours).
+    /// Links expire: see [`GeneratedImage::expires_at`].
     pub url: Option<String>,
     /// The prompt used (after MagicPrompt, if it ran).
     pub prompt: String,
@@ -69,6 +71,23 @@ pub struct GeneratedImage {
     /// The style used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style_type: Option<String>,
+}
+
+impl GeneratedImage {
+    /// When the image's link stops working, from its `exp` (Ideogram signs
+    /// links that last 24 hours); `None` for a link without one, or no link.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        link_expiry(self.url.as_deref()?)
+    }
+}
+
+/// The moment a link expires, from its `exp` query parameter (Unix
+/// seconds), if it has one.
+pub(crate) fn link_expiry(url: &str) -> Option<SystemTime> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    let exp = parsed.query_pairs().find(|(k, _)| k == "exp")?.1;
+    let seconds: u64 = exp.parse().ok()?;
+    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
 }
 
 /// Ideogram's native synchronous answer: `{created, data: [images]}`.
@@ -201,6 +220,29 @@ fn is_success_code(code: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_expires_at_its_exp() {
+        let image = |url: Option<&str>| GeneratedImage {
+            url: url.map(str::to_string),
+            prompt: "p".into(),
+            resolution: "1x1".into(),
+            upscaled_resolution: None,
+            is_image_safe: true,
+            seed: 1,
+            style_type: None,
+        };
+        let signed = image(Some(
+            "https://ideogram.ai/api/images/ephemeral/abc.png?exp=1764123456&sig=0f",
+        ));
+        assert_eq!(
+            signed.expires_at(),
+            Some(UNIX_EPOCH + Duration::from_secs(1_764_123_456))
+        );
+        assert_eq!(image(Some("https://cdn.test/a.png")).expires_at(), None);
+        assert_eq!(image(Some("https://cdn.test/a.png?exp=soon")).expires_at(), None);
+        assert_eq!(image(None).expires_at(), None);
+    }
 
     #[test]
     fn failure_envelope_is_an_error() {

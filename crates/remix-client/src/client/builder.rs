@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::{Client, Inner};
 use crate::error::Error;
+use crate::tls::{self, ExtraRoots};
 
 /// An API key. Its `Debug` and `Display` print `[redacted]`, so it never
 /// shows in logs, errors or panic messages.
@@ -134,6 +135,7 @@ pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
     allow_insecure_http: bool,
+    roots: ExtraRoots,
     config: Config,
 }
 
@@ -156,6 +158,15 @@ impl ClientBuilder {
     /// and the image then travel in clear text).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Trusts the root certificates in `pem` (PEM text, one or more
+    /// certificates) besides the platform's: for a private gateway, or a
+    /// server whose certificate authority is your own. Checked by
+    /// [`ClientBuilder::build`].
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.roots.add(pem.into());
         self
     }
 
@@ -227,10 +238,17 @@ impl ClientBuilder {
             self.allow_insecure_http,
         )?;
         self.config.check()?;
+        if base_url.starts_with("https://") && !tls::HAS_TLS {
+            return Err(Error::config(
+                "base_url",
+                "this build of remix-client has no TLS (enable its `rustls` or `native-tls` feature)",
+            ));
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(self.config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("remix-client/", env!("CARGO_PKG_VERSION")));
+        let http = self.roots.apply(http)?;
         let raw = remix_raw::Client::new_with_bearer_token(&base_url, key.expose_secret(), http)
             .map_err(|e| Error::config("api_key", e.to_string()))?;
         Ok(Client {
