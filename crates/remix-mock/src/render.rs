@@ -60,7 +60,10 @@ pub struct Recipe {
 impl Recipe {
     /// The recipe of image `seed` of `request`, `width` x `height`.
     pub fn new(request: &ImageRequest, width: u32, height: u32, seed: u64) -> Recipe {
-        let mut colors = palette_colors(request.color_palette()).unwrap_or_else(|| seed_colors(seed));
+        let mut colors = match palette_colors(request.color_palette()) {
+            Some(colors) => colors.into_iter().map(|c| rotate_hue(c, hue_shift(seed))).collect(),
+            None => seed_colors(seed),
+        };
         colors.sort_by(|a, b| luminance(*a).total_cmp(&luminance(*b)));
         Recipe {
             width,
@@ -144,6 +147,29 @@ fn hsv(hue: f32, saturation: f32, value: f32) -> [f32; 3] {
     [r + m, g + m, b + m]
 }
 
+/// How far the seed turns a palette's hues: -40 to +40 degrees.
+fn hue_shift(seed: u64) -> f32 {
+    (seed.wrapping_mul(7_919) % 81) as f32 - 40.0
+}
+
+/// `c` with its hue turned by `degrees`, saturation and value kept.
+fn rotate_hue(c: [f32; 3], degrees: f32) -> [f32; 3] {
+    let max = c[0].max(c[1]).max(c[2]);
+    let min = c[0].min(c[1]).min(c[2]);
+    let delta = max - min;
+    if delta <= f32::EPSILON {
+        return c;
+    }
+    let hue = if max == c[0] {
+        60.0 * ((c[1] - c[2]) / delta).rem_euclid(6.0)
+    } else if max == c[1] {
+        60.0 * ((c[2] - c[0]) / delta + 2.0)
+    } else {
+        60.0 * ((c[0] - c[1]) / delta + 4.0)
+    };
+    hsv((hue + degrees).rem_euclid(360.0), delta / max, max)
+}
+
 fn luminance(c: [f32; 3]) -> f32 {
     0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
 }
@@ -168,7 +194,7 @@ fn ramp(colors: &[[f32; 3]], t: f32) -> [f32; 3] {
 fn variation(seed: u64) -> (f32, f32) {
     let a = (seed.wrapping_mul(2_654_435_761) % 1000) as f32 / 1000.0;
     let b = (seed.wrapping_mul(40_503) % 1000) as f32 / 1000.0;
-    (0.35 + 0.3 * a, 0.85 + 0.3 * b)
+    (0.35 + 0.3 * a, 0.7 + 0.7 * b)
 }
 
 fn apply_look(look: Look, c: [f32; 3]) -> [f32; 3] {
@@ -315,6 +341,14 @@ mod tests {
             luminance(recipe.colors[0]) < luminance(recipe.colors[3]),
             "darkest first"
         );
+    }
+
+    #[test]
+    fn hues_turn_and_grays_stay() {
+        let turned = rotate_hue([1.0, 0.0, 0.0], 120.0);
+        assert!((turned[1] - 1.0).abs() < 1e-5 && turned[0] < 1e-5, "{turned:?}");
+        assert_eq!(rotate_hue([0.5; 3], 90.0), [0.5; 3]);
+        assert!((-40.0..=40.0).contains(&hue_shift(7)));
     }
 
     #[test]
