@@ -79,6 +79,32 @@ async fn status_503_twice_then_200() {
     }
 }
 
+/// `on_retry` is told of every retry: the attempt, the error, the wait.
+#[tokio::test]
+async fn every_retry_is_observed() {
+    let server = TestServer::start(vec![status(503), status(429).with_header("Retry-After", "0")], ok()).await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    builder(&server)
+        .on_retry(move |event| {
+            let reason = event.error.api().and_then(|a| a.reason()).map(str::to_string);
+            record
+                .lock()
+                .unwrap()
+                .push((event.attempt, event.error.status(), reason, event.wait));
+        })
+        .build()
+        .unwrap()
+        .remix(&request(), image())
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!((seen[0].0, seen[0].1), (1, Some(503)));
+    assert_eq!((seen[1].0, seen[1].1), (2, Some(429)));
+    assert_eq!(seen[1].3, Duration::ZERO, "the server's Retry-After is the wait");
+}
+
 #[tokio::test]
 async fn status_500_is_not_retried() {
     let server = TestServer::start(vec![status(500)], ok()).await;

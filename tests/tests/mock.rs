@@ -357,6 +357,42 @@ async fn native_links_expire() {
     assert!(gone.text().await.unwrap().contains("expired"));
 }
 
+/// `--latency` delays every answer; `GET /mock/log` lists every remix
+/// request with its status and upload, charged or not.
+#[tokio::test]
+async fn latency_and_the_request_log() {
+    let url = start(MockConfig {
+        latency: std::time::Duration::from_millis(300),
+        faults: vec!["429:1".parse().unwrap()],
+        ..MockConfig::default()
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let (first, _) = post(&url, Some("k"), form(r#"{"prompt": "p"}"#)).await;
+    let (second, _) = post(&url, Some("k"), form(r#"{"prompt": "p"}"#)).await;
+    assert_eq!((first, second), (429, 200));
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+    let log: serde_json::Value = reqwest::get(format!("{url}/mock/log"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = log.as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(
+        (entries[0]["n"].as_u64(), entries[0]["status"].as_u64()),
+        (Some(0), Some(429))
+    );
+    assert_eq!(entries[1]["status"], 200);
+    assert_eq!(entries[1]["file_name"], "a.png");
+    assert_eq!(entries[1]["image_hash"].as_str().map(str::len), Some(16));
+}
+
 #[tokio::test]
 async fn scripted_faults_come_first_in_order() {
     let url = start(MockConfig {

@@ -3,21 +3,16 @@
 //!
 //! The measurements themselves live in the `remix-bench` crate (built in
 //! release mode and run as separate processes: the generator never links
-//! the crates it generates into); this module adds the codegen and
-//! cold-build timings and the machine description.
+//! the crates it generates into); this module builds, starts the servers,
+//! runs them in order and adds the machine description.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::workspace;
-
-fn cargo() -> Command {
-    workspace::cargo()
-}
+use crate::workspace::{self, Server};
 
 fn run_ok(cmd: &mut Command, what: &str) -> Result<String> {
     let out = cmd.output().with_context(|| format!("running {what}"))?;
@@ -25,11 +20,6 @@ fn run_ok(cmd: &mut Command, what: &str) -> Result<String> {
         bail!("{what} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort_unstable();
-    values[values.len() / 2]
 }
 
 fn machine() -> String {
@@ -58,9 +48,40 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {mem} memory, {rustc}, Linux")
 }
 
+/// The release binaries the benchmarks run.
+struct Binaries {
+    bench: PathBuf,
+    remix: PathBuf,
+    mock: PathBuf,
+}
+
+fn build(root: &Path, target: &Path) -> Result<Binaries> {
+    eprintln!("==> building remix-bench, remix and remix-mock (release)");
+    run_ok(
+        workspace::cargo().current_dir(root).args([
+            "build",
+            "--quiet",
+            "--release",
+            "--package",
+            "remix-bench",
+            "--package",
+            "remix-cli",
+            "--package",
+            "remix-mock",
+        ]),
+        "cargo build --release",
+    )?;
+    let release = target.join("release");
+    Ok(Binaries {
+        bench: release.join("remix-bench"),
+        remix: release.join("remix"),
+        mock: release.join("remix-mock"),
+    })
+}
+
 fn cold_build(dir: &Path, target: &Path, package: Option<&str>) -> Result<Duration> {
     let _ = std::fs::remove_dir_all(target);
-    let mut cmd = cargo();
+    let mut cmd = workspace::cargo();
     cmd.current_dir(dir)
         .args(["build", "--quiet", "--offline"])
         .env("CARGO_TARGET_DIR", target);
@@ -105,110 +126,99 @@ fn instructions_per_request(bench: &Path, url: &str) -> Result<String> {
     ))
 }
 
-/// Runs every benchmark and returns the report.
-pub fn run() -> Result<String> {
-    let root = workspace::root()?;
-    let target = workspace::target_dir()?;
-    let work = target.join("remix-bench");
-    std::fs::create_dir_all(&work)?;
-
-    eprintln!("==> building remix-bench (release)");
+/// Peak RSS rows of a 10 MiB upload, streamed and read into memory.
+fn rss_rows(bench: &Path, work: &Path, url: &str) -> Result<String> {
+    let file = work.join("image-10mib.png");
+    let file_arg = file.to_str().context("a UTF-8 path")?;
     run_ok(
-        cargo()
-            .current_dir(&root)
-            .args(["build", "--quiet", "--release", "--package", "remix-bench"]),
-        "cargo build --release -p remix-bench",
+        Command::new(bench).args(["make-image", file_arg, &(10 * 1024 * 1024).to_string()]),
+        "remix-bench make-image",
     )?;
-    let bench = target.join("release").join("remix-bench");
+    let mut rows = String::new();
+    for (mode, label) in [
+        ("path", "`ImageFile::from_path` (streamed)"),
+        ("bytes", "`ImageFile::from_bytes` (file read into memory)"),
+    ] {
+        let out = run_ok(
+            Command::new(bench).args(["rss", mode, file_arg, url]),
+            "remix-bench rss",
+        )?;
+        let fields: Vec<u64> = out.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+        let [size, before, after] = fields[..] else {
+            bail!("unexpected rss output {out:?}");
+        };
+        rows.push_str(&format!(
+            "| {label} | {:.1} MiB | {:.1} MiB | {:.1} MiB | {:.2} MiB |\n",
+            size as f64 / 1048576.0,
+            before as f64 / 1024.0,
+            after as f64 / 1024.0,
+            (after.saturating_sub(before)) as f64 / 1024.0
+        ));
+    }
+    Ok(rows)
+}
 
+/// Ours against the hand-written call, on the sink.
+fn client_benchmarks(bins: &Binaries, work: &Path) -> Result<String> {
     eprintln!("==> starting the sink server");
-    let mut sink = Command::new(&bench)
-        .arg("sink")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("starting the sink")?;
-    let mut url = String::new();
-    if let Some(out) = sink.stdout.take() {
-        BufReader::new(out).read_line(&mut url)?;
-    }
-    let url = url.trim().to_string();
+    let sink = Server::start(Command::new(&bins.bench).arg("sink"), "the sink")?;
+    eprintln!("==> latency and throughput (a minute or two)");
+    let latency = run_ok(
+        Command::new(&bins.bench).args(["latency", &sink.url]),
+        "remix-bench latency",
+    )?;
+    eprintln!("==> peak RSS of a 10 MiB upload");
+    let rss = rss_rows(&bins.bench, work, &sink.url)?;
+    eprintln!("==> instructions per 64 KiB request (callgrind)");
+    let instructions = instructions_per_request(&bins.bench, &sink.url)?;
+    eprintln!("==> request building");
+    let build = run_ok(Command::new(&bins.bench).arg("build"), "remix-bench build")?;
+    Ok(format!(
+        "### Latency and throughput, remix-client vs a hand-written reqwest call\n\n\
+         Ratio columns are ours / hand-written for latency and hand-written / ours for throughput\n\
+         (above 1.0 means ours is slower).\n\n{latency}\n\
+         {instructions}\n\
+         ### Peak resident memory of one process uploading a 10 MiB file\n\n\
+         | upload | file | peak RSS before | peak RSS after | growth |\n|---|---|---|---|---|\n{rss}\n\
+         ### Request building\n\n| what | time per request |\n|---|---|\n{build}"
+    ))
+}
 
-    let result = (|| -> Result<String> {
-        eprintln!("==> latency and throughput (a minute or two)");
-        let latency = run_ok(Command::new(&bench).args(["latency", &url]), "remix-bench latency")?;
+/// `remix batch` against `remix-mock --latency 200`.
+fn batch_benchmark(bins: &Binaries, work: &Path) -> Result<String> {
+    eprintln!("==> remix batch: 64 images, remix-mock --latency 200, concurrency 8");
+    let mock = Server::start(
+        Command::new(&bins.mock).args(["--port", "0", "--latency", "200"]),
+        "remix-mock",
+    )?;
+    let remix = bins.remix.to_str().context("a UTF-8 path")?;
+    let work = work.to_str().context("a UTF-8 path")?;
+    let table = run_ok(
+        Command::new(&bins.bench).args(["batch", remix, &mock.url, work]),
+        "remix-bench batch",
+    )?;
+    Ok(format!("### `remix batch`\n\n{table}"))
+}
 
-        eprintln!("==> peak RSS of a 10 MiB upload");
-        let file = work.join("image-10mib.png");
-        let file_arg = file.to_str().context("a UTF-8 path")?;
-        run_ok(
-            Command::new(&bench).args(["make-image", file_arg, &(10 * 1024 * 1024).to_string()]),
-            "remix-bench make-image",
-        )?;
-        let mut rss_rows = String::new();
-        for mode in ["path", "bytes"] {
-            let out = run_ok(
-                Command::new(&bench).args(["rss", mode, file_arg, &url]),
-                "remix-bench rss",
-            )?;
-            let fields: Vec<u64> = out.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
-            let [size, before, after] = fields[..] else {
-                bail!("unexpected rss output {out:?}");
-            };
-            let label = if mode == "path" {
-                "`ImageFile::from_path` (streamed)"
-            } else {
-                "`ImageFile::from_bytes` (file read into memory)"
-            };
-            rss_rows.push_str(&format!(
-                "| {label} | {:.1} MiB | {:.1} MiB | {:.1} MiB | {:.2} MiB |\n",
-                size as f64 / 1048576.0,
-                before as f64 / 1024.0,
-                after as f64 / 1024.0,
-                (after.saturating_sub(before)) as f64 / 1024.0
-            ));
-        }
-
-        eprintln!("==> instructions per 64 KiB request (callgrind)");
-        let instructions = instructions_per_request(&bench, &url)?;
-
-        eprintln!("==> request building");
-        let build = run_ok(Command::new(&bench).arg("build"), "remix-bench build")?;
-        Ok(format!(
-            "### Latency and throughput, remix-client vs a hand-written reqwest call\n\n\
-             Ratio columns are ours / hand-written for latency and hand-written / ours for throughput\n\
-             (above 1.0 means ours is slower).\n\n{latency}\n\
-             {instructions}\n\
-             ### Peak resident memory of one process uploading a 10 MiB file\n\n\
-             | upload | file | peak RSS before | peak RSS after | growth |\n|---|---|---|---|---|\n{rss_rows}\n\
-             ### Request building\n\n| what | time per request |\n|---|---|\n{build}"
-        ))
-    })();
-    let _ = sink.kill();
-    let _ = sink.wait();
-    let measured = result?;
-
+/// The codegen and cold-build timings.
+fn build_timings(bins: &Binaries, root: &Path, target: &Path, work: &Path) -> Result<String> {
     eprintln!("==> cargo xtask codegen --check, 5 runs");
-    let mut codegen = Vec::new();
-    for _ in 0..5 {
-        let started = Instant::now();
-        run_ok(
-            cargo().current_dir(&root).args(["xtask", "codegen", "--check"]),
-            "cargo xtask codegen --check",
-        )?;
-        codegen.push(started.elapsed());
-    }
-    let codegen = median(codegen);
-
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let codegen = run_ok(
+        Command::new(&bins.bench)
+            .current_dir(root)
+            .args(["time", "5", "--", &cargo, "xtask", "codegen", "--check"]),
+        "remix-bench time",
+    )?;
     eprintln!("==> cold debug build of remix-client");
-    let client_cold = cold_build(&root, &target.join("bench-cold-client"), Some("remix-client"))?;
+    let client_cold = cold_build(root, &target.join("bench-cold-client"), Some("remix-client"))?;
     eprintln!("==> cold debug build of a bare reqwest + serde + tokio crate");
     let bare = work.join("bare-crate");
     std::fs::create_dir_all(bare.join("src"))?;
     std::fs::write(
         bare.join("Cargo.toml"),
         "[package]\nname = \"bare\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n\n[dependencies]\n\
-         reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\", \"multipart\", \"native-tls\"] }\n\
+         reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\", \"multipart\", \"rustls\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\
          tokio = { version = \"1\", default-features = false, features = [\"fs\", \"io-util\", \"time\"] }\n",
     )?;
@@ -218,15 +228,37 @@ pub fn run() -> Result<String> {
     )?;
     std::fs::copy(root.join("Cargo.lock"), bare.join("Cargo.lock"))?;
     let bare_cold = cold_build(&bare, &target.join("bench-cold-bare"), None)?;
-
     Ok(format!(
-        "Machine: {}\n\n{measured}\n### Codegen and builds\n\n| what | time |\n|---|---|\n\
+        "### Codegen and builds\n\n| what | time |\n|---|---|\n\
          | `cargo xtask codegen --check` once built (median of 5) | {:.2} s |\n\
          | cold debug build of `remix-client` (all its dependencies) | {:.1} s |\n\
-         | cold debug build of a bare reqwest + serde + tokio crate | {:.1} s |\n",
-        machine(),
-        codegen.as_secs_f64(),
+         | cold debug build of a bare reqwest (rustls) + serde + tokio crate | {:.1} s |\n",
+        codegen.trim().parse::<f64>().unwrap_or(f64::NAN),
         client_cold.as_secs_f64(),
         bare_cold.as_secs_f64()
     ))
+}
+
+/// Runs every benchmark and returns the report.
+pub fn run() -> Result<String> {
+    let root = workspace::root()?;
+    let target = workspace::target_dir()?;
+    let work = target.join("remix-bench");
+    std::fs::create_dir_all(&work)?;
+    let bins = build(&root, &target)?;
+    let clients = client_benchmarks(&bins, &work)?;
+    let batch = batch_benchmark(&bins, &work)?;
+    let builds = build_timings(&bins, &root, &target, &work)?;
+    Ok(format!("Machine: {}\n\n{clients}\n{batch}\n{builds}", machine()))
+}
+
+/// Runs only the batch benchmark (`cargo xtask bench batch`), for a quick
+/// look without the minutes the rest take.
+pub fn run_batch() -> Result<String> {
+    let root = workspace::root()?;
+    let target = workspace::target_dir()?;
+    let work = target.join("remix-bench");
+    std::fs::create_dir_all(&work)?;
+    let bins = build(&root, &target)?;
+    Ok(format!("Machine: {}\n\n{}", machine(), batch_benchmark(&bins, &work)?))
 }

@@ -2,72 +2,57 @@
 //! CLI and `remix-mock`, starts the mock on a free port, remixes the shipped
 //! sample image through it and downloads the images it returns.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, ExitCode, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 
-use crate::workspace;
+use crate::workspace::{self, Server};
 
-/// Runs the demo and returns the CLI's exit code.
-pub fn run() -> Result<ExitCode> {
-    let root = workspace::root()?;
+/// The demo's request: the sample valley, 16:9, two images in pastel.
+const REQUEST: [&str; 12] = [
+    "--prompt",
+    "the same valley at dawn, as a watercolor",
+    "--aspect-ratio",
+    "16:9",
+    "--num-images",
+    "2",
+    "--palette",
+    "PASTEL",
+    "--style-type",
+    "STYLIZED",
+    "--seed",
+    "7",
+];
+
+/// Builds `remix` and `remix-mock` and returns the folder they are in.
+fn build(root: &Path) -> Result<PathBuf> {
     eprintln!("==> building remix and remix-mock");
     let status = workspace::cargo()
-        .current_dir(&root)
+        .current_dir(root)
         .args(["build", "--quiet", "--package", "remix-cli", "--package", "remix-mock"])
         .status()
         .context("running cargo build")?;
     if !status.success() {
         bail!("cargo build failed");
     }
-    let target = workspace::target_dir()?;
-    let bin = target.join("debug");
+    Ok(workspace::target_dir()?.join("debug"))
+}
 
-    eprintln!("==> starting remix-mock --port 0 --native --seed 7");
-    let mut mock = Command::new(bin.join("remix-mock"))
-        .args(["--port", "0", "--native", "--seed", "7"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("starting remix-mock")?;
-    let mut first = String::new();
-    let read = mock.stdout.take().map(|out| BufReader::new(out).read_line(&mut first));
-    let url = first.trim().to_string();
-    if !matches!(read, Some(Ok(n)) if n > 0) || !url.starts_with("http://") {
-        let _ = mock.kill();
-        bail!("remix-mock did not print its address");
-    }
-
+/// A fresh folder for this run's images.
+fn out_dir() -> Result<PathBuf> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let out_dir = target.join("remix-demo").join(format!("run-{stamp}"));
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    let image = root.join("assets/sunset.png");
-    let args = [
-        "--image",
-        image.to_str().context("a UTF-8 path")?,
-        "--prompt",
-        "the same valley at dawn, as a watercolor",
-        "--aspect-ratio",
-        "16:9",
-        "--num-images",
-        "2",
-        "--palette",
-        "PASTEL",
-        "--style-type",
-        "STYLIZED",
-        "--seed",
-        "7",
-        "--base-url",
-        &url,
-        "--download",
-        out_dir.to_str().context("a UTF-8 path")?,
-    ];
-    let shown: Vec<String> = args
+    let dir = workspace::target_dir()?.join("remix-demo").join(format!("run-{stamp}"));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// The command line as a shell would show it.
+fn shown(args: &[&str]) -> String {
+    let words: Vec<String> = args
         .iter()
         .map(|a| {
             if a.contains(' ') {
@@ -77,17 +62,38 @@ pub fn run() -> Result<ExitCode> {
             }
         })
         .collect();
-    eprintln!("==> REMIX_API_KEY=demo-key remix {}", shown.join(" "));
+    words.join(" ")
+}
+
+/// Runs the demo and returns the CLI's exit code.
+pub fn run() -> Result<ExitCode> {
+    let root = workspace::root()?;
+    let bin = build(&root)?;
+    eprintln!("==> starting remix-mock --port 0 --native --seed 7");
+    let mock = Server::start(
+        Command::new(bin.join("remix-mock")).args(["--port", "0", "--native", "--seed", "7"]),
+        "remix-mock",
+    )?;
+    let out = out_dir()?;
+    let image = root.join("assets/sunset.png");
+    let mut args = vec!["--image", image.to_str().context("a UTF-8 path")?];
+    args.extend(REQUEST);
+    args.extend([
+        "--base-url",
+        &mock.url,
+        "--download",
+        out.to_str().context("a UTF-8 path")?,
+    ]);
+    eprintln!("==> REMIX_API_KEY=demo-key remix {}", shown(&args));
     let status = Command::new(bin.join("remix"))
-        .args(args)
+        .args(&args)
         .env("REMIX_API_KEY", "demo-key")
         .env_remove("REMIX_BASE_URL")
-        .status();
-    let _ = mock.kill();
-    let _ = mock.wait();
-    let status = status.context("running remix")?;
+        .status()
+        .context("running remix")?;
+    drop(mock);
     if status.success() {
-        eprintln!("==> done: the images are in {}", out_dir.display());
+        eprintln!("==> done: the images are in {}", out.display());
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("==> remix failed ({status})");

@@ -17,9 +17,11 @@ commands:
                       them is stale
   generate SPEC OUT   generate a client from any OpenAPI 3.0 document (YAML
                       or JSON) into the Rust file OUT
-  bench               every benchmark (client vs hand-written reqwest, memory,
-                      request building, codegen and cold builds), printed
-                      as Markdown and written to target/remix-bench/report.md
+  bench [batch]       every benchmark (client vs hand-written reqwest, memory,
+                      request building, remix batch, codegen and cold
+                      builds), printed as Markdown and written to
+                      target/remix-bench/report.md; `batch` runs only the
+                      remix batch one
   demo                the main job, offline: start remix-mock, remix
                       assets/sunset.png through it with the remix CLI, and
                       download the images into target/remix-demo/
@@ -33,7 +35,8 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_codegen(Mode::Check),
         ["generate", spec, out] => run_generate(Path::new(spec), Path::new(out)),
         ["demo"] => xtask::demo::run(),
-        ["bench"] => run_bench(),
+        ["bench"] => run_bench(false),
+        ["bench", "batch"] => run_bench(true),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -52,10 +55,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_bench() -> anyhow::Result<ExitCode> {
+fn run_bench(batch_only: bool) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let report = xtask::bench::run()?;
-    let path = workspace::target_dir()?.join("remix-bench/report.md");
+    let report = if batch_only {
+        xtask::bench::run_batch()?
+    } else {
+        xtask::bench::run()?
+    };
+    let name = if batch_only { "report-batch.md" } else { "report.md" };
+    let path = workspace::target_dir()?.join("remix-bench").join(name);
     std::fs::write(&path, &report)?;
     println!("{report}");
     eprintln!(

@@ -60,6 +60,42 @@ pub fn target_dir() -> Result<PathBuf> {
     Ok(PathBuf::from(dir))
 }
 
+/// A server process this command started, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    /// The address it printed as its first line (`http://127.0.0.1:PORT`).
+    pub url: String,
+}
+
+impl Server {
+    /// Starts `command` and reads its first stdout line, its address.
+    pub fn start(command: &mut Command, what: &str) -> Result<Server> {
+        use std::io::{BufRead, BufReader};
+        let mut child = command
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {what}"))?;
+        let mut first = String::new();
+        let read = child.stdout.take().map(|out| BufReader::new(out).read_line(&mut first));
+        let url = first.trim().to_string();
+        if !matches!(read, Some(Ok(n)) if n > 0) || !url.starts_with("http://") {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("{what} did not print its address");
+        }
+        Ok(Server { child, url })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

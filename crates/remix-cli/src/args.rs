@@ -4,9 +4,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser};
+use clap::{Args, Parser, Subcommand};
 use remix_client::{MagicPromptOption, MagicPromptVersion, Model, ModelField, PalettePreset, StyleType, limits};
 
+use crate::batch::BATCH_HELP;
 use crate::report::EXIT_CODES;
 
 /// Remix an image with the Ideogram Remix API: send a source image and a
@@ -15,28 +16,26 @@ use crate::report::EXIT_CODES;
 /// The key comes from --api-key or REMIX_API_KEY; the base URL from
 /// --base-url, REMIX_BASE_URL, or the API's own server.
 #[derive(Debug, Parser)]
-#[command(name = "remix", version, after_help = EXIT_CODES)]
+#[command(
+    name = "remix",
+    version,
+    after_help = EXIT_CODES,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     #[command(flatten)]
-    pub request: RequestFlags,
+    pub request: RequestArgs,
 
     #[command(flatten)]
     pub connection: ConnectionFlags,
 
     /// The source image: PNG, JPEG or WebP.
-    #[arg(long, value_name = "PATH", help = image_help())]
-    pub image: PathBuf,
-
-    /// Read the whole image_request from a JSON file instead of the request flags.
-    #[arg(
-        long,
-        value_name = "FILE.json",
-        conflicts_with_all = [
-            "prompt", "aspect_ratio", "resolution", "model", "style_type", "magic_prompt",
-            "magic_prompt_version", "negative_prompt", "num_images", "image_weight", "seed", "palette", "color",
-        ]
-    )]
-    pub request_file: Option<PathBuf>,
+    #[arg(long, value_name = "PATH", required = true, help = image_help())]
+    pub image: Option<PathBuf>,
 
     /// Check everything and print what would be sent; needs no key and no network.
     #[arg(long)]
@@ -51,11 +50,82 @@ pub struct Cli {
     pub download: Option<PathBuf>,
 }
 
+/// Commands besides the single remix.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Remix a folder or list of images (or a manifest), concurrently,
+    /// with a journal so that a re-run skips what finished and nothing is
+    /// paid for twice.
+    #[command(after_help = BATCH_HELP)]
+    Batch(BatchArgs),
+}
+
+/// `remix batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionFlags,
+
+    /// A JSON Lines manifest, one {"image": PATH, "request": {...}} per
+    /// line, instead of images and request flags. Relative image paths are
+    /// relative to the manifest's folder.
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["inputs", "request_file", REQUEST_FLAGS])]
+    pub manifest: Option<PathBuf>,
+
+    /// The folder of the journal (journal.jsonl) and of the downloads.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64),
+          help = "Images remixed at once, 1 to 64 (Ideogram's default limit is 10 in flight per organisation).")]
+    pub concurrency: u32,
+
+    /// Save each item's images into --out DIR as IMAGE-1.png, IMAGE-2.png, ...
+    #[arg(long)]
+    pub download: bool,
+
+    /// Send again the items that failed in an earlier run.
+    #[arg(long)]
+    pub retry_failed: bool,
+
+    /// Send again the items an earlier run was stopped in the middle of:
+    /// they may have been charged already.
+    #[arg(long)]
+    pub resend_interrupted: bool,
+
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Images (PNG, JPEG, WebP) and folders of them (not recursive).
+    #[arg(value_name = "IMAGE_OR_FOLDER", required_unless_present = "manifest")]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// The request flags, or a request file instead of them.
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    #[command(flatten)]
+    pub flags: RequestFlags,
+
+    /// Read the whole image_request from a JSON file instead of the request flags.
+    #[arg(long, value_name = "FILE.json", conflicts_with = REQUEST_FLAGS)]
+    pub request_file: Option<PathBuf>,
+}
+
+/// The group of the request flags, which a request file or a manifest replaces.
+const REQUEST_FLAGS: &str = "request_flags";
+
 /// The `image_request` flags.
 #[derive(Debug, Args)]
+#[group(id = REQUEST_FLAGS, multiple = true)]
 pub struct RequestFlags {
-    /// What the new image should show.
-    #[arg(long, value_name = "TEXT", required_unless_present = "request_file")]
+    /// What the new image should show (required unless a request file or
+    /// manifest gives it).
+    #[arg(long, value_name = "TEXT")]
     pub prompt: Option<String>,
 
     /// Aspect ratio: 16:9 or ASPECT_16_9 (not with --resolution).

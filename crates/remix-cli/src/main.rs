@@ -3,9 +3,11 @@
 //! - `args`: the command line, with help from remix-client's tables;
 //! - `request`: flags (or a request file) into a checked request;
 //! - `run`: one remix, its dry run, and the downloads;
-//! - `report`: exit codes, error lines, summaries and progress bars.
+//! - `report`: exit codes, error lines, summaries and progress bars;
+//! - `batch`: `remix batch`, many images with a journal.
 
 mod args;
+mod batch;
 mod report;
 mod request;
 mod run;
@@ -33,8 +35,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+    let outcome = match cli.command {
+        Some(args::Command::Batch(batch)) => runtime.block_on(batch::run(batch)),
+        None => runtime.block_on(run::run(cli)).map(|()| 0),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
         Err(failure) => {
             failure.print();
             ExitCode::from(failure.code)

@@ -9,7 +9,7 @@ use remix_client::{
     MagicPromptVersion, Model, PalettePreset, Resolution, StyleType,
 };
 
-use crate::args::RequestFlags;
+use crate::args::{RequestArgs, RequestFlags};
 use crate::report::{Failure, from_error};
 
 /// Parses an enum flag: a known wire value (or a shorthand the caller
@@ -93,15 +93,29 @@ fn color(value: &str) -> Result<ColorMember, Failure> {
 }
 
 /// The request from `--request-file`, checked.
-pub fn from_file(path: &Path) -> Result<ImageRequest, Failure> {
+fn from_file(path: &Path) -> Result<ImageRequest, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display()), "check --request-file"))?;
     ImageRequest::from_json(&text).map_err(|e| from_error(&Error::InvalidRequest(e), true))
 }
 
+/// The request from a request file or the flags, checked.
+pub fn from_args(args: &RequestArgs) -> Result<ImageRequest, Failure> {
+    match &args.request_file {
+        Some(path) => from_file(path),
+        None => from_flags(&args.flags),
+    }
+}
+
 /// The request from the flags, checked.
-pub fn from_flags(flags: &RequestFlags) -> Result<ImageRequest, Failure> {
-    let mut b = ImageRequest::builder(flags.prompt.clone().unwrap_or_default());
+fn from_flags(flags: &RequestFlags) -> Result<ImageRequest, Failure> {
+    let Some(prompt) = &flags.prompt else {
+        return Err(Failure::usage(
+            "--prompt is required",
+            "pass --prompt TEXT, or --request-file",
+        ));
+    };
+    let mut b = ImageRequest::builder(prompt.clone());
     b = set_enums(b, flags)?;
     if let Some(v) = &flags.negative_prompt {
         b = b.negative_prompt(v.clone());

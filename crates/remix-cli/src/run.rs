@@ -4,19 +4,17 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use remix_client::{Client, Config, DownloadError, Downloader, ImageFile, ImageRequest, RemixResponse};
+use remix_client::{Client, ClientBuilder, Config, DownloadError, Downloader, ImageFile, ImageRequest, RemixResponse};
 
 use crate::args::{Cli, ConnectionFlags};
 use crate::report::{Failure, PROGRESS_MIN, from_error, progress_bar, summary};
 use crate::request;
 
-/// Runs `remix` with its arguments.
+/// Runs one remix (`remix` without a command).
 pub async fn run(cli: Cli) -> Result<(), Failure> {
-    let request = match &cli.request_file {
-        Some(path) => request::from_file(path)?,
-        None => request::from_flags(&cli.request)?,
-    };
-    let image = ImageFile::from_path(&cli.image)
+    let request = request::from_args(&cli.request)?;
+    let path = cli.image.as_ref().expect("clap requires --image without a command");
+    let image = ImageFile::from_path(path)
         .await
         .map_err(|e| from_error(&e.into(), false))?;
     if let Some(dir) = &cli.download
@@ -32,7 +30,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         return Ok(());
     }
     let client = build_client(&cli.connection)?;
-    let output = send(&client, &request, image, cli.request_file.is_some()).await?;
+    let output = send(&client, &request, image, cli.request.request_file.is_some()).await?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&output.json()).unwrap_or_default());
     } else {
@@ -97,7 +95,7 @@ fn print_dry_run(request: &ImageRequest, image: &ImageFile, json: bool) {
 }
 
 /// The PEM text of `--ca-cert`, if given.
-fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
+pub fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
     let Some(path) = &flags.ca_cert else { return Ok(None) };
     std::fs::read(path).map(Some).map_err(|e| {
         Failure::usage(
@@ -109,6 +107,11 @@ fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
 
 /// The client the connection flags describe.
 pub fn build_client(flags: &ConnectionFlags) -> Result<Client, Failure> {
+    client_builder(flags)?.build().map_err(|e| from_error(&e, false))
+}
+
+/// The client builder the connection flags describe, checked.
+pub fn client_builder(flags: &ConnectionFlags) -> Result<ClientBuilder, Failure> {
     let mut builder = Client::builder();
     if let Some(pem) = ca_cert(flags)? {
         builder = builder.root_certificates_pem(pem);
@@ -135,11 +138,11 @@ pub fn build_client(flags: &ConnectionFlags) -> Result<Client, Failure> {
     if let Some(n) = flags.max_retries {
         builder = builder.max_retries(n);
     }
-    builder.build().map_err(|e| from_error(&e, false))
+    Ok(builder)
 }
 
 /// Sends the remix, with an upload progress bar on a terminal.
-async fn send(
+pub async fn send(
     client: &Client,
     request: &ImageRequest,
     image: ImageFile,
@@ -184,7 +187,7 @@ async fn download_all(
 
 /// A failed download: exit code 6, after a remix that succeeded. An
 /// expired link is said in one line.
-fn download_failure(error: DownloadError) -> Failure {
+pub fn download_failure(error: DownloadError) -> Failure {
     let hint = match &error {
         DownloadError::Expired { at, .. } => {
             return Failure {

@@ -17,7 +17,7 @@ mod transfer;
 mod wire;
 
 pub use api_error::{ApiError, ApiErrorKind};
-pub use client::{ApiKey, Client, ClientBuilder, Config, RemixOutput};
+pub use client::{ApiKey, Client, ClientBuilder, Config, RemixOutput, RetryEvent};
 pub use download::{DownloadError, Downloader};
 pub use error::{Error, TimeoutPhase};
 pub use image::{ImageError, ImageFile, ImageFormat};

@@ -57,13 +57,7 @@ impl ImageStore {
 /// A link's signature: a hash of the id and the expiry, so that an edited
 /// `exp` is refused.
 fn signature(id: &str, expires_at: u64) -> String {
-    // FNV-1a, 64 bits.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in id.bytes().chain(expires_at.to_be_bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", crate::fnv1a(id.bytes().chain(expires_at.to_be_bytes())))
 }
 
 /// The size of the images for a request: its resolution, else the listed

@@ -15,10 +15,13 @@
 //! - `parts`: reading the multipart body;
 //! - `remix`: the remix handler;
 //! - `images`: image sizes, links and serving;
+//! - `log`: what the mock answered to each remix (`GET /mock/log`), for
+//!   tests that count what a client was charged for;
 //! - [`render`]: the remix itself (decode, fit, tint, encode).
 
 mod faults;
 mod images;
+mod log;
 mod parts;
 mod remix;
 pub mod render;
@@ -54,6 +57,10 @@ pub struct MockConfig {
     pub retry_after: u64,
     /// How many seconds native image links stay valid (their `exp`).
     pub link_ttl: u64,
+    /// How long every remix answer waits, to time and interrupt batches.
+    pub latency: std::time::Duration,
+    /// A random extra wait, up to this, on top of `latency`.
+    pub jitter: std::time::Duration,
 }
 
 impl Default for MockConfig {
@@ -65,6 +72,8 @@ impl Default for MockConfig {
             faults: Vec::new(),
             retry_after: 1,
             link_ttl: DEFAULT_LINK_TTL,
+            latency: std::time::Duration::ZERO,
+            jitter: std::time::Duration::ZERO,
         }
     }
 }
@@ -73,6 +82,7 @@ pub(crate) struct AppState {
     pub(crate) config: MockConfig,
     pub(crate) counter: AtomicU64,
     pub(crate) images: images::ImageStore,
+    pub(crate) log: log::RequestLog,
 }
 
 /// The mock's routes.
@@ -81,10 +91,12 @@ pub fn router(config: MockConfig) -> Router {
         config,
         counter: AtomicU64::new(0),
         images: images::ImageStore::default(),
+        log: log::RequestLog::default(),
     });
     Router::new()
         .route("/ideogram/remix", post(remix::remix))
         .route("/images/{file}", get(images::serve_image))
+        .route("/mock/log", get(log::serve_log))
         .layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES as usize + 1024 * 1024))
         .with_state(state)
 }
@@ -99,6 +111,13 @@ pub(crate) fn now_secs() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+/// FNV-1a, 64 bits: link signatures and the log's image hashes.
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// RFC 3339 text of a Unix time, in UTC.

@@ -39,6 +39,12 @@ struct Args {
     /// they answer 410 Gone.
     #[arg(long, value_name = "SECS", default_value_t = remix_mock::DEFAULT_LINK_TTL)]
     link_ttl: u64,
+    /// Milliseconds every remix answer waits (to time and interrupt batches).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency: u64,
+    /// Up to this many milliseconds more, drawn per request.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    jitter: u64,
 }
 
 #[tokio::main]
@@ -75,6 +81,8 @@ async fn main() -> std::process::ExitCode {
         faults: args.fail_with,
         retry_after: args.retry_after,
         link_ttl: args.link_ttl,
+        latency: std::time::Duration::from_millis(args.latency),
+        jitter: std::time::Duration::from_millis(args.jitter),
     };
     tokio::select! {
         result = remix_mock::serve(listener, config) => {

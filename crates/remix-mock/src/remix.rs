@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::faults::{envelope_error, fault_for, fault_response};
 use crate::images::image_size;
+use crate::log::{Entry, image_hash};
 use crate::parts::{Received, bearer_ok, drain, read_parts};
 use crate::render::{self, Recipe};
 use crate::{AppState, now_secs, rfc3339};
@@ -31,35 +32,67 @@ pub(crate) async fn remix(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let call = state.call();
+    let (response, upload) = answer(&state, &call, &headers, multipart).await;
+    // Logged before the wait: a remix is charged when accepted, even if
+    // the client is gone by the time the answer is sent.
+    state.log.push(Entry {
+        n: call.n,
+        status: response.status().as_u16(),
+        file_name: upload.as_ref().and_then(|u| u.file_name.clone()),
+        image_hash: upload.map(|u| u.hash),
+    });
+    state.wait(call.n).await;
+    response
+}
+
+/// The uploaded file, as the log names it.
+struct Upload {
+    file_name: Option<String>,
+    hash: String,
+}
+
+/// The answer to one remix request, and the upload when the body was read.
+async fn answer(
+    state: &AppState,
+    call: &Call,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> (Response, Option<Upload>) {
     let mut multipart = match multipart {
         Ok(m) => m,
         Err(e) => {
             let message = format!("the body must be multipart/form-data with a boundary ({e})");
-            return envelope_error(400, &message, &call.request_id);
+            return (envelope_error(400, &message, &call.request_id), None);
         }
     };
     if let Some(status) = fault_for(&state.config.faults, call.n) {
         drain(&mut multipart).await;
-        return fault_response(status, state.config.retry_after, &call.request_id);
+        return (fault_response(status, state.config.retry_after, &call.request_id), None);
     }
-    if !bearer_ok(&headers, state.config.api_key.as_deref()) {
+    if !bearer_ok(headers, state.config.api_key.as_deref()) {
         drain(&mut multipart).await;
         let message = "missing or invalid bearer token: send Authorization: Bearer <key>";
-        return envelope_error(401, message, &call.request_id);
+        return (envelope_error(401, message, &call.request_id), None);
     }
-    let (request, source) = match validate(read_parts(&mut multipart).await).await {
+    let received = read_parts(&mut multipart).await;
+    let upload = received.file.as_ref().map(|(bytes, name)| Upload {
+        file_name: name.clone(),
+        hash: image_hash(bytes),
+    });
+    let (request, source) = match validate(received).await {
         Ok(valid) => valid,
-        Err(problems) => return envelope_error(400, &problems, &call.request_id),
+        Err(problems) => return (envelope_error(400, &problems, &call.request_id), upload),
     };
-    if state.config.native {
+    let response = if state.config.native {
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("127.0.0.1");
-        native_answer(&state, &call, &request, source, host)
+        native_answer(state, call, &request, source, host)
     } else {
-        task_answer(&state, &call)
-    }
+        task_answer(state, call)
+    };
+    (response, upload)
 }
 
 impl AppState {
@@ -76,6 +109,25 @@ impl AppState {
             }
         };
         Call { n, request_id, task_id }
+    }
+
+    /// Waits the configured latency, plus a jitter drawn from the
+    /// request's number (and the seed).
+    async fn wait(&self, n: u64) {
+        let jitter_ms = u64::try_from(self.config.jitter.as_millis()).unwrap_or(u64::MAX);
+        let drawn = if jitter_ms == 0 {
+            0
+        } else {
+            crate::fnv1a(
+                n.to_le_bytes()
+                    .into_iter()
+                    .chain(self.config.seed.unwrap_or(0).to_le_bytes()),
+            ) % (jitter_ms + 1)
+        };
+        let wait = self.config.latency + std::time::Duration::from_millis(drawn);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// The answer's time: fixed with a seed, else now.

@@ -129,7 +129,7 @@ impl Config {
 }
 
 /// Builds a [`Client`]. Only the API key is required.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use = "call .build() to get the client"]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
@@ -137,7 +137,22 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     roots: ExtraRoots,
     config: Config,
+    on_retry: Option<RetryObserver>,
 }
+
+/// What [`ClientBuilder::on_retry`] is told before each retry.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RetryEvent<'a> {
+    /// The attempt that failed (1 for the first).
+    pub attempt: u32,
+    /// Why it failed (an API error with its status and reason, say).
+    pub error: &'a Error,
+    /// How long the client waits before the next attempt.
+    pub wait: Duration,
+}
+
+pub(super) type RetryObserver = Arc<dyn Fn(&RetryEvent<'_>) + Send + Sync>;
 
 impl ClientBuilder {
     /// The API key, sent as `Authorization: Bearer KEY`.
@@ -167,6 +182,14 @@ impl ClientBuilder {
     /// [`ClientBuilder::build`].
     pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.roots.add(pem.into());
+        self
+    }
+
+    /// Calls `observer` before every retry, with the failure and the wait:
+    /// to log retries, or to slow down when the server says too many
+    /// images are in flight (a 429 with reason `inflight_limit`).
+    pub fn on_retry(mut self, observer: impl Fn(&RetryEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(Arc::new(observer));
         self
     }
 
@@ -256,8 +279,22 @@ impl ClientBuilder {
                 raw,
                 base_url,
                 config: self.config,
+                on_retry: self.on_retry,
             }),
         })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("roots", &self.roots)
+            .field("config", &self.config)
+            .field("on_retry", &self.on_retry.is_some())
+            .finish()
     }
 }
 

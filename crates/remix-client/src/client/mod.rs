@@ -13,7 +13,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use builder::{ApiKey, ClientBuilder, Config};
+use builder::RetryObserver;
+pub use builder::{ApiKey, ClientBuilder, Config, RetryEvent};
 use tracing::{Instrument, debug, field, info_span, warn};
 
 use crate::error::{Error, TimeoutPhase};
@@ -57,6 +58,7 @@ struct Inner {
     raw: remix_raw::Client,
     base_url: String,
     config: Config,
+    on_retry: Option<RetryObserver>,
 }
 
 impl fmt::Debug for Client {
@@ -200,6 +202,13 @@ impl Client {
             });
         }
         warn!(attempt, error = %failure.error, ?wait, "retrying");
+        if let Some(observer) = &self.inner.on_retry {
+            observer(&RetryEvent {
+                attempt,
+                error: &failure.error,
+                wait,
+            });
+        }
         Ok(wait)
     }
 }

@@ -1,0 +1,223 @@
+//! `remix batch`: a folder or list of images (or a manifest) remixed
+//! concurrently over one client, with a journal so that a re-run skips
+//! what finished and nothing is paid for twice.
+//!
+//! - `items`: the items, checked before anything is sent;
+//! - `journal`: `journal.jsonl`, written and read back;
+//! - `runner`: concurrency, one item's remix and downloads, Ctrl-C;
+//! - `summary`: progress, the summary and the exit code.
+
+mod items;
+mod journal;
+mod runner;
+mod summary;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use remix_client::Downloader;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+pub use summary::BATCH_HELP;
+
+use crate::args::BatchArgs;
+use crate::report::Failure;
+use crate::request;
+use crate::run::{ca_cert, client_builder, download_failure};
+use items::Item;
+use journal::{Journal, Outcome, State};
+use runner::{Limiter, Shared};
+use summary::{Named, Summary};
+
+/// The items of the command line: a manifest's, or the images' with the
+/// request flags.
+fn gather(args: &BatchArgs) -> Result<(Vec<Item>, Vec<String>), Failure> {
+    match &args.manifest {
+        Some(path) => Ok((items::from_manifest(path)?, Vec::new())),
+        None => {
+            let request = request::from_args(&args.request)?;
+            items::from_inputs(&args.inputs, &request)
+        }
+    }
+}
+
+/// Which items this run sends; the rest are counted from the journal.
+fn plan(
+    items: Vec<Item>,
+    states: &std::collections::HashMap<String, State>,
+    args: &BatchArgs,
+    summary: &mut Summary,
+) -> Vec<Item> {
+    let mut pending = Vec::new();
+    for item in items {
+        match states.get(&item.key) {
+            Some(State::Finished(outcome @ Outcome::Ok { .. })) => summary.count(&item.image, outcome, false),
+            Some(State::Finished(outcome @ Outcome::Failed { .. })) if !args.retry_failed => {
+                summary.count(&item.image, outcome, false)
+            }
+            Some(State::Interrupted) if !args.resend_interrupted => summary.interrupted_not_resent.push(Named {
+                image: item.image.clone(),
+                error: None,
+            }),
+            _ => pending.push(item),
+        }
+    }
+    pending
+}
+
+/// A line for the user, above the progress bar when there is one.
+fn sayer(bar: Option<indicatif::ProgressBar>) -> Arc<dyn Fn(String) + Send + Sync> {
+    Arc::new(move |line: String| match &bar {
+        Some(bar) => bar.println(line),
+        None => eprintln!("{line}"),
+    })
+}
+
+/// Runs `remix batch` and returns its exit code.
+pub async fn run(args: BatchArgs) -> Result<u8, Failure> {
+    let started = Instant::now();
+    let (items, notes) = gather(&args)?;
+    items::check(&items).await?;
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        Failure::usage(
+            format!("cannot create --out {}: {e}", args.out.display()),
+            "check the path",
+        )
+    })?;
+    let (journal, past) = Journal::open(&args.out)
+        .await
+        .map_err(|e| journal_failure(&args.out, &e))?;
+    let mut summary = Summary {
+        items: items.len(),
+        journal: journal.path().to_path_buf(),
+        ..Summary::default()
+    };
+    let pending = plan(items, &past.states, &args, &mut summary);
+    let bar = summary::progress_bar(pending.len());
+    let say = sayer(bar.clone());
+    for line in notes.iter().chain(&past.warnings) {
+        say(format!("note: {line}"));
+    }
+    let shared = Arc::new(shared(&args, journal, say.clone())?);
+    let outcome = send_all(shared, pending, bar.clone(), &mut summary, say).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    outcome?;
+    summary.finish(started.elapsed());
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
+    } else {
+        print!("{}", summary.text());
+    }
+    Ok(summary.exit_code)
+}
+
+/// The client, the limiter and the downloader every item shares.
+fn shared(args: &BatchArgs, journal: Journal, say: Arc<dyn Fn(String) + Send + Sync>) -> Result<Shared, Failure> {
+    let limiter = Arc::new(Limiter::new(args.concurrency));
+    let pressure = Arc::new(runner::Pressure::new(limiter.clone(), say.clone()));
+    let observer = pressure.clone();
+    let client = client_builder(&args.connection)?
+        .on_retry(move |event| {
+            if runner::is_inflight_limit(event.error) {
+                observer.inflight_limit();
+            }
+        })
+        .build()
+        .map_err(|e| crate::report::from_error(&e, false))?;
+    let downloads = if args.download {
+        let downloader = match ca_cert(&args.connection)? {
+            Some(pem) => Downloader::with_root_certificates_pem(pem),
+            None => Downloader::new(),
+        }
+        .map_err(download_failure)?;
+        Some((downloader, args.out.clone()))
+    } else {
+        None
+    };
+    Ok(Shared {
+        client,
+        journal,
+        limiter,
+        pressure,
+        downloads,
+    })
+}
+
+/// Sends every pending item, at most the limit at once, until they are
+/// done or Ctrl-C stops new ones.
+async fn send_all(
+    shared: Arc<Shared>,
+    pending: Vec<Item>,
+    bar: Option<indicatif::ProgressBar>,
+    summary: &mut Summary,
+    say: Arc<dyn Fn(String) + Send + Sync>,
+) -> Result<(), Failure> {
+    let (stop_tx, mut stop) = watch::channel(false);
+    runner::watch_interrupts(stop_tx, say);
+    let mut tasks: JoinSet<(Item, std::io::Result<Outcome>)> = JoinSet::new();
+    let mut queue = pending.into_iter();
+    let mut journal_error = None;
+    for item in queue.by_ref() {
+        let slot = tokio::select! {
+            slot = shared.limiter.acquire() => slot,
+            _ = stop.wait_for(|stopped| *stopped) => {
+                summary.not_started += 1;
+                break;
+            }
+        };
+        while let Some(done) = tasks.try_join_next() {
+            record(done, summary, &mut journal_error);
+        }
+        if journal_error.is_some() {
+            summary.not_started += 1;
+            break;
+        }
+        let (shared, bar) = (shared.clone(), bar.clone());
+        tasks.spawn(async move {
+            let outcome = runner::process(&shared, &item).await;
+            drop(slot);
+            if let Some(bar) = &bar {
+                bar.inc(1);
+                bar.set_message(format!("{} in flight", shared.limiter.in_flight()));
+            }
+            (item, outcome)
+        });
+    }
+    summary.not_started += queue.len();
+    summary.stopped = *stop.borrow();
+    while let Some(done) = tasks.join_next().await {
+        record(done, summary, &mut journal_error);
+    }
+    match journal_error {
+        Some(e) => Err(journal_failure(shared.journal.path(), &e)),
+        None => Ok(()),
+    }
+}
+
+/// Counts a finished task; keeps the first journal error.
+fn record(
+    done: Result<(Item, std::io::Result<Outcome>), tokio::task::JoinError>,
+    summary: &mut Summary,
+    journal_error: &mut Option<std::io::Error>,
+) {
+    match done {
+        Ok((item, Ok(outcome))) => summary.count(&item.image, &outcome, true),
+        Ok((_, Err(e))) => {
+            journal_error.get_or_insert(e);
+        }
+        Err(e) => {
+            journal_error.get_or_insert(std::io::Error::other(e));
+        }
+    }
+}
+
+fn journal_failure(path: &std::path::Path, error: &std::io::Error) -> Failure {
+    Failure {
+        code: 1,
+        message: format!("cannot write the journal in {}: {error}", path.display()),
+        hint: Some("nothing more was sent; fix the folder and run the same command again".into()),
+    }
+}

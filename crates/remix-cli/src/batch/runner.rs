@@ -1,0 +1,303 @@
+//! Running a batch's items concurrently over one client: at most N in
+//! flight (fewer once the server says too many images are in flight), each
+//! journaled when sent and when done, its images downloaded if asked; the
+//! first Ctrl-C stops new items, the second quits.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use remix_client::{Client, DownloadError, Downloader, Error, ImageFile, RemixResponse, TimeoutPhase};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+
+use super::items::Item;
+use super::journal::{self, Entry, Journal, Link, Outcome};
+use crate::report::from_error;
+
+/// How many items may be in flight, lowered when the server says too many
+/// are (a 429 with reason `inflight_limit`).
+pub struct Limiter {
+    semaphore: Arc<Semaphore>,
+    limit: AtomicU32,
+    in_flight: Arc<AtomicU32>,
+}
+
+/// One item's place in flight; gives it back when dropped.
+pub struct Slot {
+    _permit: OwnedSemaphorePermit,
+    in_flight: Arc<AtomicU32>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Limiter {
+    pub fn new(limit: u32) -> Limiter {
+        Limiter {
+            semaphore: Arc::new(Semaphore::new(limit as usize)),
+            limit: AtomicU32::new(limit),
+            in_flight: Arc::new(AtomicU32::new(0)),
+        }
+    }
+
+    /// Waits for a place in flight.
+    pub async fn acquire(&self) -> Slot {
+        let permit = self
+            .semaphore
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        Slot {
+            _permit: permit,
+            in_flight: self.in_flight.clone(),
+        }
+    }
+
+    /// How many items are in flight.
+    pub fn in_flight(&self) -> u32 {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The server said too many images are in flight: the limit drops
+    /// below the number in flight now (at least 1). Returns the old and the
+    /// new limit when it dropped.
+    pub fn too_many(&self) -> Option<(u32, u32)> {
+        let target = self.in_flight().saturating_sub(1).max(1);
+        let current = self.limit.load(Ordering::SeqCst);
+        if target >= current
+            || self
+                .limit
+                .compare_exchange(current, target, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
+        {
+            return None;
+        }
+        // The places above the new limit are taken back as they free up.
+        let semaphore = self.semaphore.clone();
+        tokio::spawn(async move {
+            if let Ok(permits) = semaphore.acquire_many_owned(current - target).await {
+                permits.forget();
+            }
+        });
+        Some((current, target))
+    }
+}
+
+/// What every item's task shares.
+pub struct Shared {
+    pub client: Client,
+    pub journal: Journal,
+    pub limiter: Arc<Limiter>,
+    pub pressure: Arc<Pressure>,
+    /// Set when the downloads go into this folder.
+    pub downloads: Option<(Downloader, PathBuf)>,
+}
+
+/// The server's word that too many images are in flight, heard by the
+/// client's retries and by the items that failed with it.
+pub struct Pressure {
+    limiter: Arc<Limiter>,
+    /// Said once: the concurrency was lowered.
+    lowered: AtomicBool,
+    say: Arc<dyn Fn(String) + Send + Sync>,
+}
+
+impl Pressure {
+    pub fn new(limiter: Arc<Limiter>, say: Arc<dyn Fn(String) + Send + Sync>) -> Pressure {
+        Pressure {
+            limiter,
+            lowered: AtomicBool::new(false),
+            say,
+        }
+    }
+
+    /// Called for every 429 whose reason is `inflight_limit`: lowers the
+    /// limit, and says so the first time.
+    pub fn inflight_limit(&self) {
+        if let Some((from, to)) = self.limiter.too_many()
+            && !self.lowered.swap(true, Ordering::SeqCst)
+        {
+            (self.say)(format!(
+                "note: the server says too many images are in flight; concurrency lowered from {from} to {to} for the rest of the run"
+            ));
+        }
+    }
+}
+
+/// Whether an error says the server has too many images in flight.
+pub fn is_inflight_limit(error: &Error) -> bool {
+    error
+        .api()
+        .is_some_and(|api| api.status() == 429 && api.reason() == Some("inflight_limit"))
+}
+
+/// Whether the API may have accepted a remix that failed: the upload went
+/// out and the answer was lost or was a server error.
+fn may_have_been_charged(error: &Error) -> bool {
+    match error {
+        Error::Timeout { phase, .. } => *phase != TimeoutPhase::Connect,
+        Error::Transport { message, .. } => !message.starts_with("could not connect"),
+        Error::Api(api) => api.status() >= 500 || (200..300).contains(&api.status()),
+        Error::Decode { .. } => true,
+        _ => false,
+    }
+}
+
+fn failed(error: &Error) -> Outcome {
+    Outcome::Failed {
+        error: from_error(error, false).message,
+        status: error.status(),
+        may_have_been_charged: may_have_been_charged(error),
+    }
+}
+
+/// Remixes one item: journals it as sent, sends it, downloads its images
+/// if asked, and journals how it ended. An error writing the journal stops
+/// here (`Err`), before anything more is sent.
+pub async fn process(shared: &Shared, item: &Item) -> std::io::Result<Outcome> {
+    let image = match ImageFile::from_path(&item.image).await {
+        Ok(image) => image,
+        Err(e) => return finish(shared, item, failed(&e.into())).await,
+    };
+    let sent = Entry::Sent {
+        item: item.key.clone(),
+        image: item.image.clone(),
+        request: serde_json::from_str(&item.request.to_json()).unwrap_or_default(),
+        at: journal::now(),
+    };
+    shared.journal.append(&sent).await?;
+    let outcome = match shared.client.remix_output(&item.request, image).await {
+        Ok(output) => succeeded(shared, item, &output.response).await,
+        Err(e) => {
+            if is_inflight_limit(&e) {
+                shared.pressure.inflight_limit();
+            }
+            failed(&e)
+        }
+    };
+    finish(shared, item, outcome).await
+}
+
+async fn finish(shared: &Shared, item: &Item, outcome: Outcome) -> std::io::Result<Outcome> {
+    let done = Entry::Done {
+        item: item.key.clone(),
+        image: item.image.clone(),
+        at: journal::now(),
+        outcome: outcome.clone(),
+    };
+    shared.journal.append(&done).await?;
+    Ok(outcome)
+}
+
+/// The outcome of an accepted remix, with its images downloaded if asked.
+async fn succeeded(shared: &Shared, item: &Item, response: &RemixResponse) -> Outcome {
+    let images: Vec<Link> = response
+        .images()
+        .iter()
+        .filter_map(|image| {
+            let expires_at = image
+                .expires_at()
+                .and_then(|at| at.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs());
+            Some(Link {
+                url: image.url.clone()?,
+                expires_at,
+            })
+        })
+        .collect();
+    let (files, download_error) = match &shared.downloads {
+        Some((downloader, dir)) => download(downloader, dir, &item.stem(), &images).await,
+        None => (Vec::new(), None),
+    };
+    Outcome::Ok {
+        request_id: response.request_id().map(str::to_string),
+        task_id: response.task().map(|t| t.task_id.clone()),
+        images,
+        files,
+        download_error,
+    }
+}
+
+/// Saves the images as `STEM-1.EXT`, `STEM-2.EXT`, ... in `dir`, never
+/// overwriting (a taken name gets `-2`, `-3`, ... after the number).
+async fn download(downloader: &Downloader, dir: &Path, stem: &str, images: &[Link]) -> (Vec<PathBuf>, Option<String>) {
+    let mut files = Vec::new();
+    for (i, link) in images.iter().enumerate() {
+        let extension = Downloader::extension_for(&link.url);
+        let mut taken = 1;
+        loop {
+            let name = match taken {
+                1 => format!("{stem}-{}.{extension}", i + 1),
+                k => format!("{stem}-{}-{k}.{extension}", i + 1),
+            };
+            let path = dir.join(name);
+            match downloader.download(&link.url, &path, None).await {
+                Ok(_) => {
+                    files.push(path);
+                    break;
+                }
+                Err(DownloadError::Exists(_)) => taken += 1,
+                Err(e) => return (files, Some(format!("image {}: {e}", i + 1))),
+            }
+        }
+    }
+    (files, None)
+}
+
+/// Listens for Ctrl-C: the first stops new items (in-flight ones finish
+/// and are journaled), the second quits at once with 130.
+pub fn watch_interrupts(stop: watch::Sender<bool>, say: Arc<dyn Fn(String) + Send + Sync>) {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        say("stopping: no new items; those in flight finish and are journaled (Ctrl-C again quits now)".into());
+        let _ = stop.send(true);
+        if tokio::signal::ctrl_c().await.is_ok() {
+            say("quitting; the journal holds every line written so far".into());
+            std::process::exit(130);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_limit_drops_below_what_is_in_flight_and_takes_places_back() {
+        let limiter = Limiter::new(4);
+        let slots: Vec<Slot> = futures_join(&limiter, 4).await;
+        assert_eq!(limiter.in_flight(), 4);
+        assert_eq!(limiter.too_many(), Some((4, 3)));
+        assert_eq!(
+            limiter.too_many(),
+            None,
+            "a second 429 of the same wave changes nothing"
+        );
+        drop(slots);
+        tokio::task::yield_now().await;
+        let kept: Vec<Slot> = futures_join(&limiter, 3).await;
+        assert_eq!(limiter.semaphore.available_permits(), 0, "three places in all now");
+        drop(kept);
+    }
+
+    async fn futures_join(limiter: &Limiter, n: usize) -> Vec<Slot> {
+        let mut slots = Vec::new();
+        for _ in 0..n {
+            slots.push(limiter.acquire().await);
+        }
+        slots
+    }
+
+    #[test]
+    fn a_refused_input_was_not_charged() {
+        let invalid = Error::from(remix_client::ImageRequest::from_json("{}").unwrap_err());
+        assert!(!may_have_been_charged(&invalid));
+    }
+}

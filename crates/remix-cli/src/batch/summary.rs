@@ -1,0 +1,207 @@
+//! What a batch tells its user: a progress bar on a terminal, one summary
+//! line at the end (or JSON), the items that failed or may have been
+//! charged, and the exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::journal::Outcome;
+
+/// `remix batch --help`'s account of the journal, interrupts and exit codes.
+pub const BATCH_HELP: &str = "\
+The journal: --out DIR holds journal.jsonl, which gets one line when an item
+is sent and one when it finishes (its outcome, request id, task or image
+links, saved files, or the error), each synced to disk. Running the same
+command again skips what finished. Items that failed are sent again only
+with --retry-failed. Items in flight when a run died may have been charged:
+they are listed, and sent again only with --resend-interrupted. A line cut
+off by a crash is reported and ignored.
+
+Ctrl-C stops starting new items; those in flight finish and are journaled,
+then remix exits with 130. A second Ctrl-C exits at once (the journal stays
+valid: every line is whole or ignored).
+
+Exit codes:
+  0    every item succeeded (in this run or an earlier one)
+  2    usage error, or a bad input or manifest line: nothing was sent
+  6    every remix succeeded, but some downloads failed
+  7    some items failed (the summary and the journal say why)
+  8    none failed, but items interrupted earlier were not sent again
+       (they may have been charged; --resend-interrupted sends them)
+  130  stopped by Ctrl-C";
+
+/// One item the summary names.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub image: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The batch's result.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub items: usize,
+    pub succeeded: usize,
+    pub succeeded_now: usize,
+    pub failed: Vec<Named>,
+    pub interrupted_not_resent: Vec<Named>,
+    pub not_started: usize,
+    pub images: usize,
+    pub files: usize,
+    pub download_failures: Vec<Named>,
+    pub stopped: bool,
+    pub seconds: f64,
+    pub journal: PathBuf,
+    pub exit_code: u8,
+}
+
+impl Summary {
+    /// Counts one item's outcome; `now` when it ran in this run.
+    pub fn count(&mut self, image: &Path, outcome: &Outcome, now: bool) {
+        match outcome {
+            Outcome::Ok {
+                images,
+                files,
+                download_error,
+                ..
+            } => {
+                self.succeeded += 1;
+                self.succeeded_now += usize::from(now);
+                self.images += images.len();
+                self.files += files.len();
+                if let Some(error) = download_error.clone().filter(|_| now) {
+                    self.download_failures.push(Named {
+                        image: image.to_path_buf(),
+                        error: Some(error),
+                    });
+                }
+            }
+            Outcome::Failed { error, .. } => self.failed.push(Named {
+                image: image.to_path_buf(),
+                error: Some(error.clone()),
+            }),
+        }
+    }
+
+    /// The exit code, as `--help` documents it.
+    pub fn finish(&mut self, elapsed: Duration) {
+        self.seconds = (elapsed.as_secs_f64() * 10.0).round() / 10.0;
+        self.exit_code = if self.stopped {
+            130
+        } else if !self.failed.is_empty() {
+            7
+        } else if !self.interrupted_not_resent.is_empty() {
+            8
+        } else if !self.download_failures.is_empty() {
+            6
+        } else {
+            0
+        };
+    }
+
+    /// The summary line, then the items that need the user's eye.
+    pub fn text(&self) -> String {
+        let mut out = format!(
+            "{} item(s): {} succeeded ({} in this run), {} failed",
+            self.items,
+            self.succeeded,
+            self.succeeded_now,
+            self.failed.len()
+        );
+        if !self.interrupted_not_resent.is_empty() {
+            out.push_str(&format!(
+                ", {} may have been charged",
+                self.interrupted_not_resent.len()
+            ));
+        }
+        if self.not_started > 0 {
+            out.push_str(&format!(", {} not started", self.not_started));
+        }
+        out.push_str(&format!(
+            "; {} image(s), {} saved; {:.1} s\n",
+            self.images, self.files, self.seconds
+        ));
+        for item in &self.failed {
+            out.push_str(&format!(
+                "  failed: {}: {}\n",
+                item.image.display(),
+                item.error.as_deref().unwrap_or("")
+            ));
+        }
+        for item in &self.interrupted_not_resent {
+            out.push_str(&format!(
+                "  may have been charged (in flight when a run died; --resend-interrupted sends it): {}\n",
+                item.image.display()
+            ));
+        }
+        for item in &self.download_failures {
+            out.push_str(&format!(
+                "  download failed: {}: {}\n",
+                item.image.display(),
+                item.error.as_deref().unwrap_or("")
+            ));
+        }
+        out
+    }
+}
+
+/// The batch's progress bar on stderr, when it is a terminal.
+pub fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("[{elapsed_precise}] [{bar:30}] {pos}/{len} done {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> Outcome {
+        Outcome::Ok {
+            request_id: None,
+            task_id: None,
+            images: Vec::new(),
+            files: Vec::new(),
+            download_error: None,
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_the_help() {
+        let finish = |summary: &mut Summary| {
+            summary.finish(Duration::ZERO);
+            summary.exit_code
+        };
+        let mut all_ok = Summary::default();
+        all_ok.count(Path::new("a.png"), &ok(), true);
+        assert_eq!(finish(&mut all_ok), 0);
+        let mut interrupted = Summary::default();
+        interrupted.interrupted_not_resent.push(Named {
+            image: "b.png".into(),
+            error: None,
+        });
+        assert_eq!(finish(&mut interrupted), 8);
+        let failed = Outcome::Failed {
+            error: "HTTP 400".into(),
+            status: Some(400),
+            may_have_been_charged: false,
+        };
+        interrupted.count(Path::new("c.png"), &failed, true);
+        assert_eq!(finish(&mut interrupted), 7);
+        interrupted.stopped = true;
+        assert_eq!(finish(&mut interrupted), 130);
+        assert!(BATCH_HELP.contains("  7    some items failed"));
+    }
+}

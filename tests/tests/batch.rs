@@ -1,0 +1,382 @@
+//! `remix batch` over real processes and sockets: a `remix-mock` process
+//! whose log (`GET /mock/log`) says what it charged for, and `remix batch`
+//! processes run, killed and interrupted mid-flight.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Output};
+use std::time::{Duration, Instant};
+
+use remix_tests::bins::{Mock, remix_command};
+
+const KEY: &str = "sk-batch-test";
+
+/// A scratch folder with `n` distinct images in `in/`.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str, n: usize) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("remix-batch-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("in")).unwrap();
+        for i in 0..n {
+            let png = remix_mock::render::png(8, 8, |x, y| [i as u8, (x * 16) as u8, (y * 16) as u8]);
+            std::fs::write(dir.join(format!("in/photo{i:02}.png")), png).unwrap();
+        }
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn journal(&self) -> String {
+        std::fs::read_to_string(self.path("out/journal.jsonl")).unwrap_or_default()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn batch_args<'a>(dir: &'a Scratch, mock: &'a Mock, extra: &[&'a str]) -> Vec<String> {
+    let mut args: Vec<String> = vec!["batch".into(), "--prompt".into(), "a remix".into(), "--base-url".into()];
+    args.push(mock.url.clone());
+    args.extend(["--out".to_string(), dir.path("out").display().to_string()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push(dir.path("in").display().to_string());
+    args
+}
+
+fn spawn(args: &[String]) -> Child {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    remix_command(&args, &[("REMIX_API_KEY", KEY)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("remix batch starts")
+}
+
+fn run(args: &[String]) -> Output {
+    spawn(args).wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The mock's log: one entry per remix request.
+fn mock_log(mock: &Mock) -> Vec<serde_json::Value> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let body = reqwest::get(format!("{}/mock/log", mock.url)).await.unwrap();
+        body.json::<Vec<serde_json::Value>>().await.unwrap()
+    })
+}
+
+/// Waits until the mock has accepted `n` remix requests (it logs them
+/// when accepted, before its latency), so a test acts mid-flight.
+fn wait_for_requests(mock: &Mock, n: usize) {
+    let started = Instant::now();
+    while mock_log(mock).len() < n {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the mock never saw {n} requests"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How many times the mock answered 200 for each image, by file name.
+fn successes(mock: &Mock) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for entry in mock_log(mock).iter().filter(|e| e["status"] == 200) {
+        *counts
+            .entry(entry["file_name"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    counts
+}
+
+/// The journal's lines, parsed (a cut-off line is left out).
+fn journal_entries(dir: &Scratch) -> Vec<serde_json::Value> {
+    dir.journal()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// The images the journal shows sent but never done.
+fn interrupted(dir: &Scratch) -> Vec<String> {
+    let mut last: HashMap<String, String> = HashMap::new();
+    for entry in journal_entries(dir) {
+        let image = Path::new(entry["image"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        last.insert(image, entry["event"].as_str().unwrap().to_string());
+    }
+    let mut out: Vec<String> = last.into_iter().filter(|(_, e)| e == "sent").map(|(i, _)| i).collect();
+    out.sort();
+    out
+}
+
+fn images(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("photo{i:02}.png")).collect()
+}
+
+/// 24 images through scripted 429s (in-flight limit) and 503s: all succeed,
+/// each charged exactly once, and the concurrency is lowered once.
+#[test]
+fn a_batch_rides_out_scripted_faults_and_pays_each_image_once() {
+    let mock = Mock::start(&["--fail-with", "429:3", "--fail-with", "503:2", "--retry-after", "1"]);
+    let dir = Scratch::new("faults", 24);
+    let out = run(&batch_args(&dir, &mock, &["--concurrency", "4"]));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", text(&out.stdout));
+    assert!(text(&out.stdout).starts_with("24 item(s): 24 succeeded (24 in this run), 0 failed"));
+    let counts = successes(&mock);
+    for image in images(24) {
+        assert_eq!(counts.get(&image), Some(&1), "{image}: {counts:?}");
+    }
+    assert_eq!(
+        stderr.matches("concurrency lowered from 4 to").count(),
+        1,
+        "said once: {stderr}"
+    );
+    let done = journal_entries(&dir)
+        .iter()
+        .filter(|e| e["event"] == "done" && e["outcome"] == "ok")
+        .count();
+    assert_eq!(done, 24);
+}
+
+/// Killed mid-run, a batch resumes: what finished is skipped, what was in
+/// flight is listed as maybe charged and not resent, the rest is sent;
+/// `--resend-interrupted` then sends the interrupted ones.
+#[test]
+fn a_killed_batch_resumes_without_paying_twice() {
+    let mock = Mock::start(&["--latency", "300"]);
+    let dir = Scratch::new("kill", 24);
+    let args = batch_args(&dir, &mock, &["--concurrency", "4"]);
+    let mut child = spawn(&args);
+    wait_for_requests(&mock, 9);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let stuck = interrupted(&dir);
+    assert!(!stuck.is_empty(), "the kill left items in flight");
+    let before = successes(&mock);
+
+    let again = run(&args);
+    assert_eq!(again.status.code(), Some(8), "{}", text(&again.stderr));
+    let stdout = text(&again.stdout);
+    for image in &stuck {
+        assert!(
+            stdout.contains(&format!(
+                "may have been charged (in flight when a run died; --resend-interrupted sends it): {}",
+                dir.path("in").join(image).display()
+            )),
+            "{image}: {stdout}"
+        );
+    }
+    let after = successes(&mock);
+    for image in images(24) {
+        if stuck.contains(&image) {
+            assert_eq!(after.get(&image), before.get(&image), "{image} was not resent");
+            assert!(after.get(&image).copied().unwrap_or(0) <= 1, "{image}");
+        } else {
+            assert_eq!(after.get(&image), Some(&1), "{image}: exactly one success");
+        }
+    }
+
+    let mut resend = args.clone();
+    resend.insert(1, "--resend-interrupted".into());
+    let last = run(&resend);
+    assert_eq!(last.status.code(), Some(0), "{}", text(&last.stderr));
+    assert!(interrupted(&dir).is_empty());
+    let finally = successes(&mock);
+    for image in &stuck {
+        assert_eq!(
+            finally.get(image).copied().unwrap_or(0),
+            after.get(image).copied().unwrap_or(0) + 1,
+            "{image} was sent"
+        );
+    }
+}
+
+fn interrupt(child: &Child) {
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: sending a signal to a child process this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+}
+
+/// The first Ctrl-C lets the items in flight finish and be journaled, then
+/// exits 130; nothing is left in flight.
+#[test]
+fn ctrl_c_finishes_what_is_in_flight_and_exits_130() {
+    let mock = Mock::start(&["--latency", "300"]);
+    let dir = Scratch::new("sigint", 24);
+    let child = spawn(&batch_args(&dir, &mock, &["--concurrency", "4"]));
+    wait_for_requests(&mock, 6);
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+    assert!(interrupted(&dir).is_empty(), "every item sent was journaled as done");
+    let done = journal_entries(&dir).iter().filter(|e| e["event"] == "done").count();
+    assert!((1..24).contains(&done), "stopped part way: {done} done");
+    assert!(
+        text(&out.stdout).contains(&format!("{} not started", 24 - done)),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(mock_log(&mock).len(), done, "nothing was sent after Ctrl-C");
+}
+
+/// A second Ctrl-C quits at once; the journal stays readable and a re-run
+/// finishes the batch.
+#[test]
+fn a_second_ctrl_c_quits_at_once() {
+    let mock = Mock::start(&["--latency", "1500"]);
+    let dir = Scratch::new("sigint2", 6);
+    let args = batch_args(&dir, &mock, &["--concurrency", "2"]);
+    let child = spawn(&args);
+    wait_for_requests(&mock, 2);
+    interrupt(&child);
+    std::thread::sleep(Duration::from_millis(100));
+    let second = Instant::now();
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        second.elapsed() < Duration::from_millis(1000),
+        "quit before the answers came"
+    );
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+    assert_eq!(
+        interrupted(&dir).len(),
+        2,
+        "the two in flight are left as maybe charged"
+    );
+    let mut resend = args.clone();
+    resend.insert(1, "--resend-interrupted".into());
+    let last = run(&resend);
+    assert_eq!(last.status.code(), Some(0), "{}", text(&last.stderr));
+}
+
+/// A manifest with one bad line is refused before anything is sent, and
+/// the line is named.
+#[test]
+fn a_manifest_with_a_bad_line_sends_nothing() {
+    let mock = Mock::start(&[]);
+    let dir = Scratch::new("manifest", 3);
+    let manifest = [
+        r#"{"image": "in/photo00.png", "request": {"prompt": "one"}}"#,
+        r#"{"image": "in/photo01.png", "request": {"prompt": "two", "num_images": 9}}"#,
+        r#"{"image": "in/photo02.png", "request": {"prompt": "three"}}"#,
+    ]
+    .join("\n");
+    std::fs::write(dir.path("batch.jsonl"), manifest).unwrap();
+    let manifest_path = dir.path("batch.jsonl").display().to_string();
+    let out_path = dir.path("out").display().to_string();
+    let args: Vec<String> = [
+        "batch",
+        "--manifest",
+        &manifest_path,
+        "--out",
+        &out_path,
+        "--base-url",
+        &mock.url,
+    ]
+    .map(String::from)
+    .to_vec();
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("batch.jsonl line 2: request: `num_images` = 9 must be between 1 and 8"),
+        "{stderr}"
+    );
+    assert!(mock_log(&mock).is_empty(), "the mock saw no request");
+}
+
+/// A journal whose last line was cut off (the process died while writing
+/// it) is reported and the batch carries on.
+#[test]
+fn a_cut_off_journal_line_is_reported_and_the_batch_carries_on() {
+    let mock = Mock::start(&[]);
+    let dir = Scratch::new("cutoff", 3);
+    let args = batch_args(&dir, &mock, &[]);
+    assert_eq!(run(&args).status.code(), Some(0));
+    let journal = dir.journal();
+    let cut = &journal[..journal.len() - 20];
+    std::fs::write(dir.path("out/journal.jsonl"), cut).unwrap();
+    let lines = cut.lines().count();
+
+    let again = run(&args);
+    let stderr = text(&again.stderr);
+    assert!(
+        stderr.contains(&format!("journal.jsonl line {lines} is cut off")),
+        "{stderr}"
+    );
+    assert_eq!(again.status.code(), Some(8), "its item may have been charged: {stderr}");
+    assert_eq!(mock_log(&mock).len(), 3, "nothing was sent again");
+    let mut resend = args.clone();
+    resend.insert(1, "--resend-interrupted".into());
+    assert_eq!(run(&resend).status.code(), Some(0));
+    assert!(journal_entries(&dir).len() > lines, "new lines follow the cut one");
+}
+
+/// Downloads are named after the input image and never overwrite a file.
+#[test]
+fn downloads_are_named_after_the_image_and_never_overwrite() {
+    let mock = Mock::start(&["--native"]);
+    let dir = Scratch::new("downloads", 2);
+    std::fs::create_dir_all(dir.path("out")).unwrap();
+    std::fs::write(dir.path("out/photo00-1.png"), b"kept").unwrap();
+    let args = batch_args(&dir, &mock, &["--download", "--num-images", "2"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "", "no progress bar when stderr is not a terminal");
+    assert_eq!(std::fs::read(dir.path("out/photo00-1.png")).unwrap(), b"kept");
+    for name in ["photo00-1-2.png", "photo00-2.png", "photo01-1.png", "photo01-2.png"] {
+        let bytes = std::fs::read(dir.path("out").join(name)).unwrap_or_else(|_| panic!("{name}"));
+        assert!(bytes.starts_with(b"\x89PNG"), "{name}");
+    }
+    let files: usize = journal_entries(&dir)
+        .iter()
+        .filter_map(|e| e["files"].as_array())
+        .map(Vec::len)
+        .sum();
+    assert_eq!(files, 4, "the journal records the files");
+
+    let mut json = args.clone();
+    json.insert(1, "--json".into());
+    let again = run(&json);
+    assert_eq!(again.status.code(), Some(0));
+    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        (summary["succeeded"].as_u64(), summary["succeeded_now"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(
+        (summary["images"].as_u64(), summary["exit_code"].as_u64()),
+        (Some(4), Some(0))
+    );
+}
+
+#[test]
+fn help_documents_the_journal_and_the_exit_codes() {
+    let out = run(&["batch".to_string(), "--help".to_string()]);
+    let help = text(&out.stdout);
+    for needle in [
+        "journal.jsonl",
+        "--retry-failed",
+        "--resend-interrupted",
+        "  7    some items failed",
+        "130",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
