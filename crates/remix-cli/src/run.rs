@@ -13,7 +13,10 @@ use crate::request;
 /// Runs one remix (`remix` without a command).
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let request = request::from_args(&cli.request)?;
-    let path = cli.image.as_ref().expect("clap requires --image without a command");
+    let path = cli
+        .image
+        .as_ref()
+        .ok_or_else(|| Failure::usage("--image is required", "pass --image PATH"))?;
     let image = ImageFile::from_path(path)
         .await
         .map_err(|e| from_error(&e.into(), false))?;

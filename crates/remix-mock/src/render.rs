@@ -352,6 +352,25 @@ mod tests {
     }
 
     #[test]
+    fn jpeg_and_webp_uploads_are_remixed_too() {
+        let source = RgbImage::from_fn(64, 32, |x, _| Rgb(if x < 32 { [255; 3] } else { [0; 3] }));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&source)
+            .unwrap();
+        let mut webp = Vec::new();
+        image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
+            .encode(source.as_raw(), 64, 32, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        for (name, bytes) in [("jpeg", jpeg), ("webp", webp)] {
+            let decoded = decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!((decoded.width(), decoded.height()), (64, 32), "{name}");
+            let out = render(&decoded, &Recipe::new(&request(r#"{"prompt": "p"}"#), 48, 24, 3));
+            assert!(brightness(&out, true) > brightness(&out, false) + 60.0, "{name}");
+        }
+    }
+
+    #[test]
     fn a_png_is_compressed() {
         let flat = png(256, 256, |_, _| [200, 100, 50]);
         assert!(flat.len() < 256 * 256 * 3 / 20, "{} bytes", flat.len());
