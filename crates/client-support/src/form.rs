@@ -27,7 +27,9 @@ const APPLICATION_JSON: &str = "application/json";
 ///   string then goes with its quotes); any other one is set on text parts.
 #[derive(Debug, Default)]
 pub struct MultipartForm {
-    form: Form,
+    // The parts, in order; the `Form` (and its random boundary) is made
+    // once, in `into_form`.
+    parts: Vec<(&'static str, Part)>,
 }
 
 /// Why a multipart body could not be built. Nothing was sent.
@@ -135,8 +137,7 @@ impl MultipartForm {
     }
 
     fn push(&mut self, name: &'static str, part: Part) {
-        let form = std::mem::take(&mut self.form);
-        self.form = form.part(name, part);
+        self.parts.push((name, part));
     }
 
     /// Adds `file` as the part `name`, streamed with its length. Its content
@@ -190,7 +191,9 @@ impl MultipartForm {
 
     /// The `reqwest` form, for `RequestBuilder::multipart`.
     pub fn into_form(self) -> Form {
-        self.form
+        self.parts
+            .into_iter()
+            .fold(Form::new(), |form, (name, part)| form.part(name, part))
     }
 }
 
