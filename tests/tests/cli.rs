@@ -290,27 +290,29 @@ fn a_missing_key_exits_2_with_a_hint() {
     assert!(text(&out.stderr).contains("hint: pass --api-key or set REMIX_API_KEY"));
 }
 
+/// One remix against a mock started with `mock_args`, which must fail with
+/// an API error (exit 3); its stdout and stderr.
+fn api_error_run(mock_args: &[&str], scratch: &str) -> (String, String) {
+    let mock = Mock::start(mock_args);
+    let dir = Scratch::new(scratch);
+    let out = remix_at(&mock.url, &dir, &[]);
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    (text(&out.stdout), text(&out.stderr))
+}
+
 #[test]
 fn an_api_error_exits_3_without_printing_the_key() {
-    let mock = Mock::start(&["--api-key", "the-right-key"]);
-    let dir = Scratch::new("exit3");
-    let out = remix_at(&mock.url, &dir, &[]);
-    assert_eq!(code(&out), 3);
-    let stderr = text(&out.stderr);
+    let (stdout, stderr) = api_error_run(&["--api-key", "the-right-key"], "exit3");
     assert!(
         stderr.contains("HTTP 401") && stderr.contains("hint: check --api-key"),
         "{stderr}"
     );
-    assert!(!stderr.contains(KEY) && !text(&out.stdout).contains(KEY), "{stderr}");
+    assert!(!stderr.contains(KEY) && !stdout.contains(KEY), "{stderr}");
 }
 
 #[test]
 fn a_scripted_402_exits_3_and_is_not_retried() {
-    let mock = Mock::start(&["--fail-with", "402:1"]);
-    let dir = Scratch::new("402");
-    let out = remix_at(&mock.url, &dir, &[]);
-    assert_eq!(code(&out), 3);
-    let stderr = text(&out.stderr);
+    let (_, stderr) = api_error_run(&["--fail-with", "402:1"], "402");
     assert!(
         stderr.contains("HTTP 402") && stderr.contains("insufficient_funds"),
         "{stderr}"
@@ -413,18 +415,10 @@ fn dry_run_needs_no_key_and_prints_what_would_be_sent() {
 #[test]
 fn dry_run_json() {
     let dir = Scratch::new("dryjson");
-    let shown = dry_run(
-        &dir.0,
-        &[
-            "--prompt",
-            "p",
-            "--resolution",
-            "1536x640",
-            "--palette",
-            "FRESH",
-            "--json",
-        ],
-    );
+    let args: Vec<&str> = "--prompt p --resolution 1536x640 --palette FRESH --json"
+        .split(' ')
+        .collect();
+    let shown = dry_run(&dir.0, &args);
     insta::assert_snapshot!(shown);
 }
 

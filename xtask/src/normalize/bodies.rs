@@ -55,7 +55,7 @@ pub fn drop_encoding_from_json_bodies(spec: &mut OpenAPI) -> Result<RuleReport> 
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{operation, spec};
+    use super::super::test_support::{request_body, spec};
     use super::*;
 
     const SPEC: &str = r#"
@@ -85,12 +85,7 @@ paths:
             report.changes,
             vec!["POST /a (a): kept application/json, dropped application/x-www-form-urlencoded"]
         );
-        let body = operation(&s, "/a", "post")
-            .request_body
-            .as_ref()
-            .unwrap()
-            .as_item()
-            .unwrap();
+        let body = request_body(&s, "/a", "post");
         assert_eq!(body.content.keys().collect::<Vec<_>>(), vec!["application/json"]);
     }
 
@@ -102,12 +97,7 @@ paths:
             report.changes,
             vec!["POST /a (a): application/json body: encoding of p dropped"]
         );
-        let body = operation(&s, "/a", "post")
-            .request_body
-            .as_ref()
-            .unwrap()
-            .as_item()
-            .unwrap();
+        let body = request_body(&s, "/a", "post");
         assert!(body.content["application/json"].encoding.is_empty());
         assert!(drop_encoding_from_json_bodies(&mut s).unwrap().changes.is_empty());
     }

@@ -285,4 +285,14 @@ pub(crate) mod test_support {
         let item = spec.paths.paths[path].as_item().unwrap();
         item.iter().find(|(m, _)| *m == method).unwrap().1
     }
+
+    /// The operation's inline request body.
+    pub fn request_body<'a>(spec: &'a OpenAPI, path: &str, method: &str) -> &'a RequestBody {
+        operation(spec, path, method)
+            .request_body
+            .as_ref()
+            .unwrap()
+            .as_item()
+            .unwrap()
+    }
 }

@@ -205,7 +205,7 @@ pub fn split_multipart_operations(spec: &mut OpenAPI) -> Result<(Vec<MultipartOp
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{operation, spec};
+    use super::super::test_support::{request_body, spec};
     use super::*;
 
     const SPEC: &str = r#"
@@ -263,12 +263,7 @@ paths:
         );
         assert_eq!((upload.body_component.as_str(), upload.carrier), ("UploadBody", true));
         assert_eq!(upload.encoding.get("file").map(String::as_str), Some("image/png"));
-        let body = operation(&s, "/upload", "post")
-            .request_body
-            .as_ref()
-            .unwrap()
-            .as_item()
-            .unwrap();
+        let body = request_body(&s, "/upload", "post");
         assert_eq!(
             body.content.keys().collect::<Vec<_>>(),
             vec!["application/octet-stream"]
@@ -297,12 +292,7 @@ paths:
             ("both_multipart", "both")
         );
         assert_eq!((both.body_component.as_str(), both.carrier), ("Upload", false));
-        let body = operation(&s, "/both/{id}", "put")
-            .request_body
-            .as_ref()
-            .unwrap()
-            .as_item()
-            .unwrap();
+        let body = request_body(&s, "/both/{id}", "put");
         assert_eq!(body.content.keys().collect::<Vec<_>>(), vec!["application/json"]);
         let shared = s.components.as_ref().unwrap().request_bodies["Shared"]
             .as_item()
