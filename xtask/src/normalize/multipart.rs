@@ -4,7 +4,9 @@
 
 use anyhow::{Context, Result, bail};
 use indexmap::IndexMap;
-use openapiv3::{MediaType, OpenAPI, ReferenceOr, RequestBody, Schema, SchemaKind, StringFormat, StringType, Type};
+use openapiv3::{
+    MediaType, OpenAPI, Operation, ReferenceOr, RequestBody, Schema, SchemaKind, StringFormat, StringType, Type,
+};
 
 use super::{RuleReport, body_mut, component_name, operations_mut, resolve_schema, where_};
 use crate::names::{self, Case};
@@ -95,6 +97,126 @@ fn check_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>, location: &str) ->
     }
 }
 
+/// The name of the method that sends the multipart body.
+fn multipart_method_name(
+    source: MultipartSource,
+    operation_id: &str,
+    taken_ids: &[String],
+    location: &str,
+) -> Result<String> {
+    match source {
+        MultipartSource::StandIn => Ok(names::progenitor(operation_id, Case::Snake)),
+        MultipartSource::Twin => {
+            let twin_id = format!("{operation_id}_multipart");
+            if taken_ids.contains(&twin_id) {
+                bail!("{location}: the multipart twin's name `{twin_id}` is another operation's id");
+            }
+            Ok(names::progenitor(&twin_id, Case::Snake))
+        }
+    }
+}
+
+/// Inline body schemas, added to the components under their body type's
+/// name so that typify types them.
+struct Carriers<'a> {
+    lookup: &'a OpenAPI,
+    added: Vec<(String, ReferenceOr<Schema>)>,
+}
+
+impl Carriers<'_> {
+    /// The component that types the body's fields, and whether it is a
+    /// carrier added here.
+    fn component_for(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        body_type: &str,
+        location: &str,
+        changes: &mut Vec<String>,
+    ) -> Result<(String, bool)> {
+        if let ReferenceOr::Reference { reference } = schema {
+            return Ok((component_name(reference, "schemas")?.to_string(), false));
+        }
+        let exists = self
+            .lookup
+            .components
+            .as_ref()
+            .is_some_and(|c| c.schemas.contains_key(body_type));
+        if exists || self.added.iter().any(|(name, _)| name == body_type) {
+            bail!("{location}: components.schemas.{body_type} exists; the inline multipart body needs that name");
+        }
+        self.added.push((body_type.to_string(), schema.clone()));
+        changes.push(format!(
+            "{location}: inline multipart schema -> components.schemas.{body_type} (types the fields; removed from the output)"
+        ));
+        Ok((body_type.to_string(), true))
+    }
+}
+
+/// The multipart operation `op` is, if it is one; its body is split as
+/// [`split_multipart_operations`] says.
+fn split_one(
+    path: &str,
+    method: &str,
+    op: &mut Operation,
+    taken_ids: &[String],
+    carriers: &mut Carriers<'_>,
+    changes: &mut Vec<String>,
+) -> Result<Option<MultipartOperation>> {
+    let location = where_(method, path, op);
+    let operation_id = op.operation_id.clone().context("assign_operation_ids runs first")?;
+    let Some(body) = body_mut(carriers.lookup, op)? else {
+        return Ok(None);
+    };
+    let Some(key) = body.content.keys().find(|k| is_multipart(k)).cloned() else {
+        return Ok(None);
+    };
+    let media = body.content.shift_remove(&key).expect("the key was found");
+    let schema = media
+        .schema
+        .with_context(|| format!("{location}: the multipart body has no schema"))?;
+    check_object(carriers.lookup, &schema, &location)?;
+    let source = if body.content.is_empty() {
+        MultipartSource::StandIn
+    } else {
+        MultipartSource::Twin
+    };
+    let method_name = multipart_method_name(source, &operation_id, taken_ids, &location)?;
+    let body_type = format!("{}Body", names::progenitor(&method_name, Case::Pascal));
+    let (body_component, carrier) = carriers.component_for(&schema, &body_type, &location, changes)?;
+    let progenitor_method = names::progenitor(&operation_id, Case::Snake);
+    changes.push(match source {
+        MultipartSource::StandIn => {
+            *body = octet_stream_stand_in(body);
+            format!("{location}: {key} body -> `{method_name}` sends multipart::{body_type}")
+        }
+        MultipartSource::Twin => {
+            let others: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            format!(
+                "{location}: {key} beside {} -> `{method_name}` sends multipart::{body_type}; \
+                 `{progenitor_method}` keeps the other body",
+                others.join(", "),
+            )
+        }
+    });
+    let encoding = media
+        .encoding
+        .iter()
+        .filter_map(|(property, e)| e.content_type.clone().map(|ct| (property.clone(), ct)))
+        .collect();
+    Ok(Some(MultipartOperation {
+        progenitor_method,
+        operation_id,
+        location,
+        request: format!("{} {path}", method.to_uppercase()),
+        method_name,
+        source,
+        body_type,
+        body_component,
+        carrier,
+        encoding,
+    }))
+}
+
 /// Rule: operations with a `multipart/form-data` body are generated by
 /// progenitor as far as it can (parameters, responses, hooks, docs) and
 /// finished by the multipart emitter.
@@ -111,94 +233,21 @@ pub fn split_multipart_operations(spec: &mut OpenAPI) -> Result<(Vec<MultipartOp
     let taken_ids: Vec<String> = operations_mut(&mut spec.clone())
         .filter_map(|(_, _, op)| op.operation_id.clone())
         .collect();
+    let mut carriers = Carriers {
+        lookup: &lookup,
+        added: Vec::new(),
+    };
     let mut taken = Vec::new();
-    let mut carriers: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
-        let location = where_(method, path, op);
-        let operation_id = op.operation_id.clone().context("assign_operation_ids runs first")?;
-        let Some(body) = body_mut(&lookup, op)? else { continue };
-        let Some(key) = body.content.keys().find(|k| is_multipart(k)).cloned() else {
-            continue;
-        };
-        let media = body.content.shift_remove(&key).expect("the key was found");
-        let schema = media
-            .schema
-            .with_context(|| format!("{location}: the multipart body has no schema"))?;
-        check_object(&lookup, &schema, &location)?;
-        let source = if body.content.is_empty() {
-            MultipartSource::StandIn
-        } else {
-            MultipartSource::Twin
-        };
-        let method_name = match source {
-            MultipartSource::StandIn => names::progenitor(&operation_id, Case::Snake),
-            MultipartSource::Twin => {
-                let twin_id = format!("{operation_id}_multipart");
-                if taken_ids.contains(&twin_id) {
-                    bail!("{location}: the multipart twin's name `{twin_id}` is another operation's id");
-                }
-                names::progenitor(&twin_id, Case::Snake)
-            }
-        };
-        let body_type = format!("{}Body", names::progenitor(&method_name, Case::Pascal));
-        let (body_component, carrier) = match &schema {
-            ReferenceOr::Reference { reference } => (component_name(reference, "schemas")?.to_string(), false),
-            ReferenceOr::Item(_) => {
-                let exists = lookup
-                    .components
-                    .as_ref()
-                    .is_some_and(|c| c.schemas.contains_key(&body_type));
-                if exists || carriers.iter().any(|(n, _)| *n == body_type) {
-                    bail!(
-                        "{location}: components.schemas.{body_type} exists; the inline multipart body needs that name"
-                    );
-                }
-                carriers.push((body_type.clone(), schema.clone()));
-                changes.push(format!(
-                    "{location}: inline multipart schema -> components.schemas.{body_type} (types the fields; removed from the output)"
-                ));
-                (body_type.clone(), true)
-            }
-        };
-        match source {
-            MultipartSource::StandIn => {
-                *body = octet_stream_stand_in(body);
-                changes.push(format!(
-                    "{location}: {key} body -> `{method_name}` sends multipart::{body_type}"
-                ));
-            }
-            MultipartSource::Twin => {
-                let others: Vec<&str> = body.content.keys().map(String::as_str).collect();
-                changes.push(format!(
-                    "{location}: {key} beside {} -> `{method_name}` sends multipart::{body_type}; \
-                     `{}` keeps the other body",
-                    others.join(", "),
-                    names::progenitor(&operation_id, Case::Snake)
-                ));
-            }
+        if let Some(operation) = split_one(path, method, op, &taken_ids, &mut carriers, &mut changes)? {
+            taken.push(operation);
         }
-        let encoding = media
-            .encoding
-            .iter()
-            .filter_map(|(property, e)| e.content_type.clone().map(|ct| (property.clone(), ct)))
-            .collect();
-        taken.push(MultipartOperation {
-            progenitor_method: names::progenitor(&operation_id, Case::Snake),
-            operation_id,
-            location,
-            request: format!("{} {path}", method.to_uppercase()),
-            method_name,
-            source,
-            body_type,
-            body_component,
-            carrier,
-            encoding,
-        });
     }
-    if !carriers.is_empty() {
+    let added = carriers.added;
+    if !added.is_empty() {
         let components = spec.components.get_or_insert_with(Default::default);
-        components.schemas.extend(carriers);
+        components.schemas.extend(added);
     }
     Ok((taken, RuleReport::new("split_multipart_operations", changes)))
 }

@@ -135,6 +135,48 @@ fn schema_label(kind: &BodyKind) -> String {
     }
 }
 
+/// What to drop from one class of responses (`members`) so that it keeps
+/// one body kind, and the change to report; `None` when nothing is.
+fn class_drops(
+    location: &str,
+    class: &str,
+    members: &[&(Option<StatusCode>, BodyKind)],
+) -> Result<Option<(Vec<Option<StatusCode>>, String)>> {
+    let mut typed: Vec<&BodyKind> = members
+        .iter()
+        .map(|(_, k)| k)
+        .filter(|k| matches!(k, BodyKind::Typed(_)))
+        .collect();
+    typed.dedup();
+    if typed.len() > 1 {
+        let labels: Vec<String> = typed.iter().map(|k| schema_label(k)).collect();
+        bail!(
+            "{location}: the {class} responses carry different JSON bodies ({}); progenitor 0.15.1 \
+             generates one body type per class of responses, so this operation cannot be generated",
+            labels.join(", ")
+        );
+    }
+    let keep = match typed.first() {
+        Some(kind) => (*kind).clone(),
+        None if members.iter().any(|(_, k)| *k == BodyKind::Raw) => BodyKind::Raw,
+        None => return Ok(None),
+    };
+    let off: Vec<&Option<StatusCode>> = members.iter().filter(|(_, k)| *k != keep).map(|(s, _)| s).collect();
+    if off.is_empty() {
+        return Ok(None);
+    }
+    let statuses: Vec<String> = off.iter().map(|s| status_text(s.as_ref())).collect();
+    let beside = match &keep {
+        BodyKind::Typed(_) => format!("the typed {}", schema_label(&keep)),
+        _ => "a raw body".to_string(),
+    };
+    let change = format!(
+        "{location}: {class} {} without that body dropped beside {beside}; they arrive as Error::UnexpectedResponse",
+        statuses.join(", ")
+    );
+    Ok(Some((off.into_iter().cloned().collect(), change)))
+}
+
 /// Rule: progenitor 0.15.1 takes one body type per class of responses
 /// (success, error) and panics otherwise. Where a class mixes one JSON
 /// body with bodiless (or raw) ones, the others are dropped: they reach
@@ -162,39 +204,10 @@ pub fn drop_bodiless_responses_beside_typed(spec: &mut OpenAPI) -> Result<RuleRe
                     None => !(class == "success" && has_success_range),
                 })
                 .collect();
-            let mut typed: Vec<&BodyKind> = members
-                .iter()
-                .map(|(_, k)| k)
-                .filter(|k| matches!(k, BodyKind::Typed(_)))
-                .collect();
-            typed.dedup();
-            if typed.len() > 1 {
-                let labels: Vec<String> = typed.iter().map(|k| schema_label(k)).collect();
-                bail!(
-                    "{location}: the {class} responses carry different JSON bodies ({}); progenitor 0.15.1 \
-                     generates one body type per class of responses, so this operation cannot be generated",
-                    labels.join(", ")
-                );
+            if let Some((off, change)) = class_drops(&location, class, &members)? {
+                changes.push(change);
+                dropped.extend(off);
             }
-            let keep = match typed.first() {
-                Some(kind) => (*kind).clone(),
-                None if members.iter().any(|(_, k)| *k == BodyKind::Raw) => BodyKind::Raw,
-                None => continue,
-            };
-            let off: Vec<&Option<StatusCode>> = members.iter().filter(|(_, k)| *k != keep).map(|(s, _)| s).collect();
-            if off.is_empty() {
-                continue;
-            }
-            let statuses: Vec<String> = off.iter().map(|s| status_text(s.as_ref())).collect();
-            let beside = match &keep {
-                BodyKind::Typed(_) => format!("the typed {}", schema_label(&keep)),
-                _ => "a raw body".to_string(),
-            };
-            changes.push(format!(
-                "{location}: {class} {} without that body dropped beside {beside}; they arrive as Error::UnexpectedResponse",
-                statuses.join(", ")
-            ));
-            dropped.extend(off.into_iter().cloned());
         }
         for status in dropped {
             match status {
