@@ -111,10 +111,74 @@ fn careful_reqwest() -> reqwest::Client {
         .expect("a client")
 }
 
+/// One side's latencies and wall time over the measured rounds.
+#[derive(Default)]
+struct Tally {
+    latencies: Vec<Duration>,
+    wall: Duration,
+}
+
+/// Both sides over [`ROUNDS`] paired rounds of `total` requests at
+/// `concurrency`, and the per-round ratios (ours / hand-written) of the
+/// median latency and of the wall time.
+struct Comparison {
+    ours: Tally,
+    hand: Tally,
+    latency_ratios: Vec<f64>,
+    wall_ratios: Vec<f64>,
+}
+
+const ROUNDS: usize = 9;
+
+async fn compare(
+    client: &Client,
+    http: &reqwest::Client,
+    url: &str,
+    image: &Bytes,
+    total: usize,
+    concurrency: usize,
+) -> Comparison {
+    // Warm-up: connections, page cache, allocator.
+    round(Who::Ours, client, http, url, image, total, concurrency).await;
+    round(Who::Hand, client, http, url, image, total, concurrency).await;
+    let mut comparison = Comparison {
+        ours: Tally::default(),
+        hand: Tally::default(),
+        latency_ratios: Vec::new(),
+        wall_ratios: Vec::new(),
+    };
+    for round_index in 0..ROUNDS {
+        // Alternate who goes first so drift hits both alike; compare each
+        // round's pair, so slow phases of the machine cancel.
+        let order = if round_index % 2 == 0 {
+            [Who::Ours, Who::Hand]
+        } else {
+            [Who::Hand, Who::Ours]
+        };
+        let mut pair = [(Duration::ZERO, Duration::ZERO); 2];
+        for who in order {
+            let (mut latencies, wall) = round(who, client, http, url, image, total, concurrency).await;
+            let (slot, tally) = match who {
+                Who::Ours => (0, &mut comparison.ours),
+                Who::Hand => (1, &mut comparison.hand),
+            };
+            pair[slot] = (median(&mut latencies), wall);
+            tally.latencies.extend(latencies);
+            tally.wall += wall;
+        }
+        comparison
+            .latency_ratios
+            .push(pair[0].0.as_secs_f64() / pair[1].0.as_secs_f64());
+        comparison
+            .wall_ratios
+            .push(pair[0].1.as_secs_f64() / pair[1].1.as_secs_f64());
+    }
+    comparison
+}
+
 pub async fn latency(url: &str) {
     let client = Client::builder().api_key(KEY).base_url(url).build().expect("a client");
     let http = careful_reqwest();
-    const ROUNDS: usize = 9;
     println!(
         "| image | in flight | requests | median latency ours | median latency hand-written | latency ratio (median, range) | throughput ours | throughput hand-written | throughput ratio (median, range) |"
     );
@@ -127,50 +191,16 @@ pub async fn latency(url: &str) {
         let image = image_bytes(size);
         for concurrency in [1usize, 16] {
             let total = per_round.max(concurrency);
-            // Warm-up: connections, page cache, allocator.
-            round(Who::Ours, &client, &http, url, &image, total, concurrency).await;
-            round(Who::Hand, &client, &http, url, &image, total, concurrency).await;
-            let (mut lat_ours, mut lat_hand) = (Vec::new(), Vec::new());
-            let (mut wall_ours, mut wall_hand) = (Duration::ZERO, Duration::ZERO);
-            let (mut lat_ratios, mut thr_ratios) = (Vec::new(), Vec::new());
-            for r in 0..ROUNDS {
-                // Alternate who goes first so drift hits both alike; compare
-                // each round's pair, so slow phases of the machine cancel.
-                let order = if r % 2 == 0 {
-                    [Who::Ours, Who::Hand]
-                } else {
-                    [Who::Hand, Who::Ours]
-                };
-                let mut pair = [(Duration::ZERO, Duration::ZERO); 2];
-                for who in order {
-                    let (mut lat, wall) = round(who, &client, &http, url, &image, total, concurrency).await;
-                    let m = median(&mut lat);
-                    match who {
-                        Who::Ours => {
-                            pair[0] = (m, wall);
-                            lat_ours.extend(lat);
-                            wall_ours += wall;
-                        }
-                        Who::Hand => {
-                            pair[1] = (m, wall);
-                            lat_hand.extend(lat);
-                            wall_hand += wall;
-                        }
-                    }
-                }
-                lat_ratios.push(pair[0].0.as_secs_f64() / pair[1].0.as_secs_f64());
-                thr_ratios.push(pair[0].1.as_secs_f64() / pair[1].1.as_secs_f64());
-            }
-            let n = (total * ROUNDS) as f64;
-            let (m_ours, m_hand) = (median(&mut lat_ours), median(&mut lat_hand));
+            let mut comparison = compare(&client, &http, url, &image, total, concurrency).await;
+            let requests = (total * ROUNDS) as f64;
             println!(
                 "| {label} | {concurrency} | {total} x {ROUNDS} | {} | {} | {} | {:.0} req/s | {:.0} req/s | {} |",
-                fmt_duration(m_ours),
-                fmt_duration(m_hand),
-                ratio_summary(&mut lat_ratios),
-                n / wall_ours.as_secs_f64(),
-                n / wall_hand.as_secs_f64(),
-                ratio_summary(&mut thr_ratios),
+                fmt_duration(median(&mut comparison.ours.latencies)),
+                fmt_duration(median(&mut comparison.hand.latencies)),
+                ratio_summary(&mut comparison.latency_ratios),
+                requests / comparison.ours.wall.as_secs_f64(),
+                requests / comparison.hand.wall.as_secs_f64(),
+                ratio_summary(&mut comparison.wall_ratios),
             );
         }
     }
