@@ -1,6 +1,8 @@
 //! `remix-mock` as a contract check: one rejection per rule (status and
 //! message), both success shapes, image serving, scripted faults, and a
 //! property test that it answers every request the spec allows without 5xx.
+//! Long because it is the contract's checklist, a test per family of rules
+//! with its table of cases; one file is one test binary to link.
 
 use proptest::prelude::*;
 use remix_mock::{Fault, MockConfig};
