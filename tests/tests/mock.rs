@@ -395,6 +395,34 @@ async fn latency_and_the_request_log() {
     assert_eq!(entries[1]["image_hash"].as_str().map(str::len), Some(16));
 }
 
+/// `--jitter` adds a delay drawn per request (from its number and the
+/// seed, so a seeded run repeats), up to the bound given.
+#[tokio::test]
+async fn jitter_varies_the_delay_within_its_bound() {
+    let url = start(MockConfig {
+        jitter: std::time::Duration::from_millis(400),
+        seed: Some(1),
+        ..MockConfig::default()
+    })
+    .await;
+    let mut took = Vec::new();
+    for _ in 0..6 {
+        let started = std::time::Instant::now();
+        let (status, _) = post(&url, Some("k"), form(r#"{"prompt": "p"}"#)).await;
+        assert_eq!(status, 200);
+        took.push(started.elapsed());
+    }
+    let (least, most) = (took.iter().min().unwrap(), took.iter().max().unwrap());
+    assert!(
+        *most - *least >= std::time::Duration::from_millis(50),
+        "the delays vary: {took:?}"
+    );
+    assert!(
+        *most < std::time::Duration::from_millis(400 + 500),
+        "at most the jitter, plus the remix itself: {took:?}"
+    );
+}
+
 #[tokio::test]
 async fn scripted_faults_come_first_in_order() {
     let url = start(MockConfig {
