@@ -187,6 +187,7 @@ async fn reset_during_upload_is_a_transport_error_and_not_retried() {
         1,
         "the upload may have reached the server: no blind retry"
     );
+    assert!(err.may_have_been_charged(), "{err:?}");
     match err {
         Error::Transport { attempts, .. } => assert_eq!(attempts, 1),
         other => panic!("expected a transport error, got {other:?}"),
@@ -322,7 +323,9 @@ async fn a_refused_connection_is_retried_then_reported() {
         .backoff(Duration::from_millis(5), Duration::from_millis(10))
         .build()
         .unwrap();
-    match client.remix(&request(), image()).await.unwrap_err() {
+    let err = client.remix(&request(), image()).await.unwrap_err();
+    assert!(!err.may_have_been_charged(), "nothing reached a server: {err:?}");
+    match err {
         Error::Transport { attempts, message, .. } => {
             assert_eq!(attempts, 3, "nothing was sent, so every attempt is made");
             assert!(message.contains("could not connect"), "{message}");

@@ -44,6 +44,9 @@ pub enum Error {
         message: String,
         /// How many attempts were made.
         attempts: u32,
+        /// Whether the last attempt had a connection, so the request may
+        /// have reached the server (`false`: it could not connect).
+        connected: bool,
         /// The underlying error.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -110,6 +113,21 @@ impl Error {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
+        }
+    }
+
+    /// Whether the API may have accepted (and charged for) the remix this
+    /// error ended: the request may have reached the server and its answer
+    /// was lost, cut off, unreadable or a server error. `false` when the
+    /// input was refused up front, no connection was made, or the API
+    /// answered with a client error.
+    pub fn may_have_been_charged(&self) -> bool {
+        match self {
+            Error::Timeout { phase, .. } => *phase != TimeoutPhase::Connect,
+            Error::Transport { connected, .. } => *connected,
+            Error::Api(api) => api.status() >= 500 || (200..300).contains(&api.status()),
+            Error::Decode { .. } => true,
+            _ => false,
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-use remix_client::{Client, DownloadError, Downloader, Error, ImageFile, RemixResponse, TimeoutPhase};
+use remix_client::{Client, DownloadError, Downloader, Error, ImageFile, RemixResponse};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::items::Item;
@@ -136,23 +136,11 @@ pub fn is_inflight_limit(error: &Error) -> bool {
         .is_some_and(|api| api.status() == 429 && api.reason() == Some("inflight_limit"))
 }
 
-/// Whether the API may have accepted a remix that failed: the upload went
-/// out and the answer was lost or was a server error.
-fn may_have_been_charged(error: &Error) -> bool {
-    match error {
-        Error::Timeout { phase, .. } => *phase != TimeoutPhase::Connect,
-        Error::Transport { message, .. } => !message.starts_with("could not connect"),
-        Error::Api(api) => api.status() >= 500 || (200..300).contains(&api.status()),
-        Error::Decode { .. } => true,
-        _ => false,
-    }
-}
-
 fn failed(error: &Error) -> Outcome {
     Outcome::Failed {
         error: from_error(error, false).message,
         status: error.status(),
-        may_have_been_charged: may_have_been_charged(error),
+        may_have_been_charged: error.may_have_been_charged(),
     }
 }
 
@@ -298,6 +286,6 @@ mod tests {
     #[test]
     fn a_refused_input_was_not_charged() {
         let invalid = Error::from(remix_client::ImageRequest::from_json("{}").unwrap_err());
-        assert!(!may_have_been_charged(&invalid));
+        assert!(!invalid.may_have_been_charged());
     }
 }

@@ -90,6 +90,7 @@ impl Client {
                 Failure::fatal(Error::Transport {
                     message: format!("reading the HTTP {status} answer failed: {e}"),
                     attempts: attempt,
+                    connected: true,
                     source: Some(Box::new(e)),
                 })
             })?;
@@ -168,6 +169,7 @@ fn transport_failure(error: remix_raw::Error<()>, attempt: u32, config: &Config)
         return Failure::fatal(Error::Transport {
             message: error.to_string(),
             attempts: attempt,
+            connected: true,
             source: None,
         });
     };
@@ -193,6 +195,7 @@ fn transport_failure(error: remix_raw::Error<()>, attempt: u32, config: &Config)
         error: Error::Transport {
             message,
             attempts: attempt,
+            connected: !connect,
             source: Some(Box::new(e)),
         },
         retryable: connect,
