@@ -43,11 +43,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         if output.response.images().is_empty() {
             eprintln!("note: the answer is a task, not images; nothing to download");
         }
-        let downloader = match ca_cert(&cli.connection)? {
-            Some(pem) => Downloader::with_root_certificates_pem(pem),
-            None => Downloader::new(),
-        }
-        .map_err(download_failure)?;
+        let downloader = downloader(&cli.connection)?;
         for (path, size) in download_all(&downloader, &output.response, dir).await? {
             let line = format!("saved {} ({size} bytes)", path.display());
             if cli.json {
@@ -98,7 +94,7 @@ fn print_dry_run(request: &ImageRequest, image: &ImageFile, json: bool) {
 }
 
 /// The PEM text of `--ca-cert`, if given.
-pub fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
+fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
     let Some(path) = &flags.ca_cert else { return Ok(None) };
     std::fs::read(path).map(Some).map_err(|e| {
         Failure::usage(
@@ -106,6 +102,15 @@ pub fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
             "pass a PEM file",
         )
     })
+}
+
+/// The downloader the connection flags describe (`--ca-cert`).
+pub fn downloader(flags: &ConnectionFlags) -> Result<Downloader, Failure> {
+    match ca_cert(flags)? {
+        Some(pem) => Downloader::with_root_certificates_pem(pem),
+        None => Downloader::new(),
+    }
+    .map_err(download_failure)
 }
 
 /// The client the connection flags describe.
@@ -190,7 +195,7 @@ async fn download_all(
 
 /// A failed download: exit code 6, after a remix that succeeded. An
 /// expired link is said in one line.
-pub fn download_failure(error: DownloadError) -> Failure {
+fn download_failure(error: DownloadError) -> Failure {
     let hint = match &error {
         DownloadError::Expired { at, .. } => {
             return Failure {

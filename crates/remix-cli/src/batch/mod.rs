@@ -15,7 +15,6 @@ mod summary;
 use std::sync::Arc;
 use std::time::Instant;
 
-use remix_client::Downloader;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -24,7 +23,7 @@ pub use summary::BATCH_HELP;
 use crate::args::BatchArgs;
 use crate::report::Failure;
 use crate::request;
-use crate::run::{ca_cert, client_builder, download_failure};
+use crate::run::{client_builder, downloader};
 use items::Item;
 use journal::{Journal, Outcome, State};
 use runner::{Limiter, Shared};
@@ -128,12 +127,7 @@ fn shared(args: &BatchArgs, journal: Journal, say: Arc<dyn Fn(String) + Send + S
         .build()
         .map_err(|e| crate::report::from_error(&e, false))?;
     let downloads = if args.download {
-        let downloader = match ca_cert(&args.connection)? {
-            Some(pem) => Downloader::with_root_certificates_pem(pem),
-            None => Downloader::new(),
-        }
-        .map_err(download_failure)?;
-        Some((downloader, args.out.clone()))
+        Some((downloader(&args.connection)?, args.out.clone()))
     } else {
         None
     };
