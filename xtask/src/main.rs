@@ -1,9 +1,7 @@
 //! `cargo xtask`: the workspace's automation entry point.
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use xtask::codegen::{self, Mode};
 use xtask::workspace;
 
@@ -15,8 +13,15 @@ commands:
                       raw client, the fixture clients, the image_request
                       schema); --check writes nothing and fails if any of
                       them is stale
-  generate SPEC OUT   generate a client from any OpenAPI 3.0 document (YAML
-                      or JSON) into the Rust file OUT
+  generate SPEC OUT.rs [--strict]
+  generate SPEC --crate DIR [--name NAME] [--strict]
+                      generate a client from any Swagger 2.0 or OpenAPI 3.0
+                      or 3.1 document (YAML or JSON) into the Rust file
+                      OUT.rs, or as a standalone crate in DIR; an operation
+                      that cannot be generated is left out and named (with
+                      --strict, it is an error)
+  corpus              generate every spec of xtask/fixtures/corpus/ as a
+                      crate, cargo check each, and print the table
   bench [batch]       every benchmark (client vs hand-written reqwest, memory,
                       request building, remix batch, codegen and cold
                       builds), printed as Markdown and written to
@@ -33,7 +38,10 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
-        ["generate", spec, out] => run_generate(Path::new(spec), Path::new(out)),
+        ["generate", rest @ ..] if !rest.is_empty() => {
+            workspace::root().and_then(|root| codegen::generate(&root, rest))
+        }
+        ["corpus"] => run_corpus(),
         ["demo"] => xtask::demo::run(),
         ["bench"] => run_bench(false),
         ["bench", "batch"] => run_bench(true),
@@ -88,17 +96,12 @@ fn run_codegen(mode: Mode) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn run_generate(spec: &Path, out: &Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(spec).with_context(|| format!("reading {}", spec.display()))?;
-    let command = format!("cargo xtask generate {} {}", spec.display(), out.display());
-    let code = codegen::generate_client(&text, &spec.display().to_string(), &command)?;
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    std::fs::write(out, &code).with_context(|| format!("writing {}", out.display()))?;
-    eprintln!("wrote {} ({} lines)", out.display(), code.lines().count());
-    if let Some(report) = codegen::dependency_report(out, &code) {
-        eprintln!("warning: {report}");
-    }
+fn run_corpus() -> anyhow::Result<ExitCode> {
+    let root = workspace::root()?;
+    let table = codegen::corpus(&root)?;
+    let path = workspace::target_dir()?.join("corpus").join("report.md");
+    std::fs::write(&path, &table)?;
+    println!("{table}");
+    eprintln!("==> table written to {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,4 @@
-//! A client generated from `xtask/fixtures/ideogram-official.json`,
+//! A client generated from `xtask/fixtures/corpus/ideogram-official.json`,
 //! Ideogram's own public OpenAPI document: what the reseller's spec will
 //! look like after an update. It exists so that the workspace build proves
 //! the generator takes a real vendor spec whole (every one of its 56

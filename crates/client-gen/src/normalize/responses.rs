@@ -1,9 +1,9 @@
 //! Rules on responses: the shapes progenitor 0.15.1 panics or `todo!`s on.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use openapiv3::{MediaType, OpenAPI, ReferenceOr, Response, Schema, SchemaKind, StatusCode};
 
-use super::{RuleReport, is_json_media_type, operations_mut, responses_mut, where_};
+use super::{RuleReport, Site, describe_operation, is_json_media_type, operations_mut, responses_mut};
 
 fn status_text(status: Option<&StatusCode>) -> String {
     status.map_or_else(|| "default".to_string(), |s| s.to_string())
@@ -15,7 +15,7 @@ pub fn drop_encoding_from_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
     let lookup = spec.clone();
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
-        let location = where_(method, path, op);
+        let location = describe_operation(method, path, op);
         for (status, response) in responses_mut(&lookup, op)? {
             for (media_type, media) in response.content.iter_mut() {
                 if is_json_media_type(media_type) && !media.encoding.is_empty() {
@@ -37,7 +37,7 @@ pub fn type_schemaless_json_responses(spec: &mut OpenAPI) -> Result<RuleReport> 
     let lookup = spec.clone();
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
-        let location = where_(method, path, op);
+        let location = describe_operation(method, path, op);
         for (status, response) in responses_mut(&lookup, op)? {
             for (media_type, media) in response.content.iter_mut() {
                 if is_json_media_type(media_type) && media.schema.is_none() {
@@ -72,7 +72,7 @@ fn is_error(status: &StatusCode) -> bool {
 pub fn default_response_means_errors(spec: &mut OpenAPI) -> Result<RuleReport> {
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
-        let location = where_(method, path, op);
+        let location = describe_operation(method, path, op);
         let responses = &mut op.responses;
         if responses.default.is_none() || !responses.responses.keys().any(is_success) {
             continue;
@@ -96,6 +96,164 @@ pub fn default_response_means_errors(spec: &mut OpenAPI) -> Result<RuleReport> {
         });
     }
     Ok(RuleReport::new("default_response_means_errors", changes))
+}
+
+/// The schema's JSON with what only annotates it (examples, descriptions,
+/// titles) taken out: two bodies equal here are one Rust type.
+fn shape(schema: &serde_json::Value, in_properties: bool) -> serde_json::Value {
+    use serde_json::Value;
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| {
+                    in_properties || !matches!(k.as_str(), "example" | "examples" | "description" | "title")
+                })
+                .map(|(k, v)| (k.clone(), shape(v, !in_properties && k == "properties")))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| shape(v, false)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The statuses of `op` in each class, as progenitor groups them.
+fn classes(op: &openapiv3::Operation) -> [(&'static str, Vec<Option<StatusCode>>); 2] {
+    let statuses: Vec<Option<StatusCode>> = op
+        .responses
+        .responses
+        .keys()
+        .cloned()
+        .map(Some)
+        .chain(op.responses.default.iter().map(|_| None))
+        .collect();
+    let has_success_range = statuses.contains(&Some(StatusCode::Range(2)));
+    let member = |class: &str, status: &Option<StatusCode>| match status {
+        Some(s) if class == "success" => is_success(s),
+        Some(s) => is_error(s),
+        // progenitor drops `default` from the successes beside `2XX`.
+        None => !(class == "success" && has_success_range),
+    };
+    ["success", "error"].map(|class| {
+        let members = statuses.iter().filter(|s| member(class, s)).cloned().collect();
+        (class, members)
+    })
+}
+
+fn response_mut<'a>(op: &'a mut openapiv3::Operation, status: &Option<StatusCode>) -> Option<&'a mut Response> {
+    let slot = match status {
+        Some(s) => op.responses.responses.get_mut(s)?,
+        None => op.responses.default.as_mut()?,
+    };
+    match slot {
+        ReferenceOr::Item(response) => Some(response),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn json_schema_mut(response: &mut Response) -> Option<&mut ReferenceOr<Schema>> {
+    response
+        .content
+        .iter_mut()
+        .find(|(k, _)| is_json_media_type(k))
+        .and_then(|(_, m)| m.schema.as_mut())
+}
+
+/// Rule: progenitor 0.15.1 takes one body type per class of responses
+/// (success, error). Where a class has JSON bodies of several schemas:
+/// schemas that differ only in examples, descriptions or titles become the
+/// first of them (one type); schemas of different shapes become one
+/// component, `{Operation}{Class}Body`, a `oneOf` of them in status order,
+/// which typify makes an untagged enum: the caller matches on the variant
+/// (the shape) and on the status the response value carries.
+pub fn one_body_type_per_response_class(spec: &mut OpenAPI) -> Result<RuleReport> {
+    let lookup = spec.clone();
+    let mut changes = Vec::new();
+    let mut added: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
+    let mut taken: Vec<String> = lookup
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys().cloned())
+        .collect();
+    for (path, method, op) in operations_mut(spec) {
+        let site = Site::of(method, path, op);
+        responses_mut(&lookup, op)?;
+        let operation_id = op.operation_id.clone().unwrap_or_default();
+        for (class, statuses) in classes(op) {
+            let mut bodies: Vec<(Option<StatusCode>, ReferenceOr<Schema>)> = Vec::new();
+            for status in &statuses {
+                if let Some(schema) = response_mut(op, status).and_then(json_schema_mut) {
+                    bodies.push((status.clone(), schema.clone()));
+                }
+            }
+            let mut shapes: Vec<(serde_json::Value, ReferenceOr<Schema>)> = Vec::new();
+            for (_, schema) in &bodies {
+                let key = shape(&serde_json::to_value(schema).unwrap_or_default(), false);
+                if !shapes.iter().any(|(k, _)| *k == key) {
+                    shapes.push((key, schema.clone()));
+                }
+            }
+            let distinct: Vec<&ReferenceOr<Schema>> = {
+                let mut d: Vec<&ReferenceOr<Schema>> = Vec::new();
+                for (_, s) in &bodies {
+                    if !d.contains(&s) {
+                        d.push(s);
+                    }
+                }
+                d
+            };
+            if distinct.len() < 2 {
+                continue;
+            }
+            let statuses_text: Vec<String> = bodies.iter().map(|(s, _)| status_text(s.as_ref())).collect();
+            let target = if shapes.len() == 1 {
+                changes.push(format!(
+                    "{}: {class} {} carry one shape (differing in examples or descriptions): the first's schema for all",
+                    site.location,
+                    statuses_text.join(", ")
+                ));
+                shapes[0].1.clone()
+            } else {
+                let name = format!(
+                    "{}{}Body",
+                    crate::names::progenitor(&operation_id, crate::names::Case::Pascal),
+                    if class == "success" { "Success" } else { "Error" }
+                );
+                if taken.contains(&name) {
+                    return Err(site.refuse(format!(
+                        "components.schemas.{name} exists; the {class} bodies of several shapes need that name"
+                    )));
+                }
+                taken.push(name.clone());
+                let variants = shapes.iter().map(|(_, s)| s.clone()).collect();
+                added.push((
+                    name.clone(),
+                    ReferenceOr::Item(Schema {
+                        schema_data: Default::default(),
+                        schema_kind: SchemaKind::OneOf { one_of: variants },
+                    }),
+                ));
+                changes.push(format!(
+                    "{}: {class} {} carry {} shapes -> components.schemas.{name}, one of them (an untagged enum)",
+                    site.location,
+                    statuses_text.join(", "),
+                    shapes.len()
+                ));
+                ReferenceOr::ref_(&format!("#/components/schemas/{name}"))
+            };
+            for status in &statuses {
+                if let Some(schema) = response_mut(op, status).and_then(json_schema_mut) {
+                    *schema = target.clone();
+                }
+            }
+        }
+    }
+    if !added.is_empty() {
+        spec.components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .extend(added);
+    }
+    Ok(RuleReport::new("one_body_type_per_response_class", changes))
 }
 
 /// A response body as progenitor types it.
@@ -138,7 +296,7 @@ fn schema_label(kind: &BodyKind) -> String {
 /// What to drop from one class of responses (`members`) so that it keeps
 /// one body kind, and the change to report; `None` when nothing is.
 fn class_drops(
-    location: &str,
+    site: &Site,
     class: &str,
     members: &[&(Option<StatusCode>, BodyKind)],
 ) -> Result<Option<(Vec<Option<StatusCode>>, String)>> {
@@ -150,11 +308,11 @@ fn class_drops(
     typed.dedup();
     if typed.len() > 1 {
         let labels: Vec<String> = typed.iter().map(|k| schema_label(k)).collect();
-        bail!(
-            "{location}: the {class} responses carry different JSON bodies ({}); progenitor 0.15.1 \
+        return Err(site.refuse(format!(
+            "the {class} responses carry different JSON bodies ({}); progenitor 0.15.1 \
              generates one body type per class of responses, so this operation cannot be generated",
             labels.join(", ")
-        );
+        )));
     }
     let keep = match typed.first() {
         Some(kind) => (*kind).clone(),
@@ -171,7 +329,8 @@ fn class_drops(
         _ => "a raw body".to_string(),
     };
     let change = format!(
-        "{location}: {class} {} without that body dropped beside {beside}; they arrive as Error::UnexpectedResponse",
+        "{}: {class} {} without that body dropped beside {beside}; they arrive as Error::UnexpectedResponse",
+        site.location,
         statuses.join(", ")
     );
     Ok(Some((off.into_iter().cloned().collect(), change)))
@@ -188,7 +347,7 @@ pub fn drop_bodiless_responses_beside_typed(spec: &mut OpenAPI) -> Result<RuleRe
     let lookup = spec.clone();
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
-        let location = where_(method, path, op);
+        let site = Site::of(method, path, op);
         let kinds: Vec<(Option<StatusCode>, BodyKind)> = responses_mut(&lookup, op)?
             .into_iter()
             .map(|(status, response)| (status.cloned(), body_kind(response)))
@@ -204,7 +363,7 @@ pub fn drop_bodiless_responses_beside_typed(spec: &mut OpenAPI) -> Result<RuleRe
                     None => !(class == "success" && has_success_range),
                 })
                 .collect();
-            if let Some((off, change)) = class_drops(&location, class, &members)? {
+            if let Some((off, change)) = class_drops(&site, class, &members)? {
                 changes.push(change);
                 dropped.extend(off);
             }

@@ -6,6 +6,7 @@ use openapiv3::{
 };
 
 use super::RuleReport;
+use crate::names::{self, Case};
 
 /// What a visit does with a schema: keep it (and look inside), or put a
 /// reference in its place.
@@ -157,6 +158,140 @@ fn visit_document(spec: &mut OpenAPI, visit: &mut Visit) {
             visit_operation(op, &format!("{} {path}", method.to_uppercase()), visit);
         }
     }
+}
+
+/// Calls `f` on every schema of the document, component schemas included.
+fn for_each_schema(spec: &mut OpenAPI, f: &mut dyn FnMut(&str, &mut Schema)) {
+    if let Some(components) = spec.components.as_mut() {
+        for (name, schema) in components.schemas.iter_mut() {
+            if let ReferenceOr::Item(schema) = schema {
+                f(&format!("components.schemas.{name}"), schema);
+            }
+        }
+    }
+    visit_document(spec, &mut |path, schema| {
+        f(path, schema);
+        None
+    });
+}
+
+/// Rule: an `enum` that lists a value twice lists it once. typify makes
+/// one variant per value and panics on two of one name; the values mean
+/// the same either way.
+pub fn dedupe_enum_values(spec: &mut OpenAPI) -> RuleReport {
+    fn dedupe<T: PartialEq + Clone + std::fmt::Debug>(values: &mut Vec<T>) -> Vec<String> {
+        let mut seen: Vec<T> = Vec::new();
+        let mut repeated = Vec::new();
+        values.retain(|v| {
+            if seen.contains(v) {
+                repeated.push(format!("{v:?}"));
+                false
+            } else {
+                seen.push(v.clone());
+                true
+            }
+        });
+        repeated
+    }
+    let mut changes = Vec::new();
+    for_each_schema(spec, &mut |path, schema| {
+        let repeated = match &mut schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => dedupe(&mut s.enumeration),
+            SchemaKind::Type(Type::Integer(i)) => dedupe(&mut i.enumeration),
+            SchemaKind::Type(Type::Number(n)) => dedupe(&mut n.enumeration),
+            SchemaKind::Type(Type::Boolean(b)) => dedupe(&mut b.enumeration),
+            SchemaKind::Any(any) => dedupe(&mut any.enumeration),
+            _ => Vec::new(),
+        };
+        if !repeated.is_empty() {
+            changes.push(format!(
+                "{path}: repeated enum value {} listed once",
+                repeated.join(", ")
+            ));
+        }
+    });
+    RuleReport::new("dedupe_enum_values", changes)
+}
+
+/// Rule: a schema with both `anyOf` and `oneOf` (a value must match both)
+/// keeps `oneOf`, the stricter of the two, which progenitor 0.15.1 can type
+/// (it asserts a schema has at most one of them).
+pub fn one_of_beside_any_of(spec: &mut OpenAPI) -> RuleReport {
+    let mut changes = Vec::new();
+    for_each_schema(spec, &mut |path, schema| {
+        if let SchemaKind::Any(any) = &mut schema.schema_kind
+            && !any.any_of.is_empty()
+            && !any.one_of.is_empty()
+        {
+            changes.push(format!(
+                "{path}: anyOf of {} dropped beside oneOf of {}",
+                any.any_of.len(),
+                any.one_of.len()
+            ));
+            any.any_of.clear();
+        }
+    });
+    RuleReport::new("one_of_beside_any_of", changes)
+}
+
+/// Whether typify makes a type of its own for `schema` (named by its
+/// title): an enum, an object with properties, a composition. A plain
+/// string or number is a Rust primitive whatever its title.
+fn becomes_named_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::Type(Type::Integer(i)) => !i.enumeration.is_empty(),
+        SchemaKind::Type(Type::Number(n)) => !n.enumeration.is_empty(),
+        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::Type(_) => false,
+        _ => true,
+    }
+}
+
+/// Rule: inline schemas that share a `title` (as typify names it) but not
+/// their content lose the title. typify names an inline type by its title
+/// and gives every schema of one title the type of the first, so the
+/// others would be typed wrongly (a default of theirs would not even fit).
+/// Untitled, each is named from where it is.
+pub fn untitle_clashing_inline_schemas(spec: &mut OpenAPI) -> RuleReport {
+    let components: Vec<String> = spec
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .map(|n| names::typify(n, Case::Pascal))
+        .collect();
+    let mut by_title: Vec<(String, Vec<String>)> = Vec::new();
+    visit_document(spec, &mut |_, schema| {
+        if let Some(title) = &schema.schema_data.title
+            && becomes_named_type(schema)
+        {
+            let key = names::typify(title, Case::Pascal);
+            let content = serde_json::to_string(schema).unwrap_or_default();
+            match by_title.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, contents)) if !contents.contains(&content) => contents.push(content),
+                Some(_) => {}
+                None => by_title.push((key, vec![content])),
+            }
+        }
+        None
+    });
+    let clashing: Vec<String> = by_title
+        .into_iter()
+        .filter(|(key, contents)| contents.len() > 1 || components.contains(key))
+        .map(|(key, _)| key)
+        .collect();
+    let mut changes = Vec::new();
+    visit_document(spec, &mut |path, schema| {
+        if let Some(title) = &schema.schema_data.title
+            && becomes_named_type(schema)
+            && clashing.contains(&names::typify(title, Case::Pascal))
+        {
+            changes.push(format!("{path}: title {title:?} dropped (other schemas share it)"));
+            schema.schema_data.title = None;
+        }
+        None
+    });
+    RuleReport::new("untitle_clashing_inline_schemas", changes)
 }
 
 /// Rule: an inline schema whose `title` names a component schema becomes a

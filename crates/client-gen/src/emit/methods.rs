@@ -28,7 +28,7 @@ pub fn patch(file: &mut syn::File, ops: &[MultipartOperation]) -> Result<()> {
         let (items, index) = find_method(file, &op.progenitor_method).with_context(|| {
             format!(
                 "{}: progenitor generated no method `{}`",
-                op.location, op.progenitor_method
+                op.site.location, op.progenitor_method
             )
         })?;
         let original = match &items[index] {
@@ -73,7 +73,7 @@ fn multipart_method(original: &ImplItemFn, op: &MultipartOperation) -> Result<Im
     method.sig.ident = format_ident!("{}", op.method_name);
     let body_type = format_ident!("{}", op.body_type);
     let replaced = retype_body_argument(&mut method, parse_quote!(multipart::#body_type))
-        .with_context(|| format!("{}: patching progenitor's `{}`", op.location, op.progenitor_method))?;
+        .with_context(|| format!("{}: patching progenitor's `{}`", op.site.location, op.progenitor_method))?;
     if let Some(generic) = replaced {
         let before = method.sig.generics.params.len();
         method.sig.generics.params = std::mem::take(&mut method.sig.generics.params)
@@ -81,7 +81,10 @@ fn multipart_method(original: &ImplItemFn, op: &MultipartOperation) -> Result<Im
             .filter(|p| !matches!(p, GenericParam::Type(t) if t.ident == generic))
             .collect();
         if method.sig.generics.params.len() + 1 != before {
-            bail!("{}: the body's type parameter `{generic}` was not found", op.location);
+            bail!(
+                "{}: the body's type parameter `{generic}` was not found",
+                op.site.location
+            );
         }
     }
     let mut setter = BodySetter::default();
@@ -89,7 +92,7 @@ fn multipart_method(original: &ImplItemFn, op: &MultipartOperation) -> Result<Im
     if setter.replaced != 1 {
         bail!(
             "{}: expected one call setting the body in progenitor's `{}`, found {}",
-            op.location,
+            op.site.location,
             op.progenitor_method,
             setter.replaced
         );
@@ -219,16 +222,24 @@ fn raw_method(multipart: &ImplItemFn, op: &MultipartOperation) -> Result<ImplIte
     let Some(Stmt::Expr(Expr::Match(tail), None)) = raw.block.stmts.last() else {
         bail!(
             "{}: progenitor's `{}` does not end in a match on the status",
-            op.location,
+            op.site.location,
             op.progenitor_method
         );
     };
     let response = match &*tail.expr {
         Expr::MethodCall(as_u16) => match &*as_u16.receiver {
             Expr::MethodCall(status) if status.method == "status" => (*status.receiver).clone(),
-            _ => bail!("{}: unexpected status match in `{}`", op.location, op.progenitor_method),
+            _ => bail!(
+                "{}: unexpected status match in `{}`",
+                op.site.location,
+                op.progenitor_method
+            ),
         },
-        _ => bail!("{}: unexpected status match in `{}`", op.location, op.progenitor_method),
+        _ => bail!(
+            "{}: unexpected status match in `{}`",
+            op.site.location,
+            op.progenitor_method
+        ),
     };
     let last = raw.block.stmts.len() - 1;
     raw.block.stmts[last] = Stmt::Expr(parse_quote!(Ok(ResponseValue::stream(#response))), None);

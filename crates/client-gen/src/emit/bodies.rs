@@ -11,7 +11,7 @@ use typify::{TypeDetails, TypeSpace};
 
 use super::doc_attrs;
 use crate::names::{self, Case};
-use crate::normalize::{MultipartOperation, Normalized, resolve_boxed, resolve_schema};
+use crate::normalize::{MultipartOperation, Normalized, Site, resolve_boxed, resolve_schema};
 
 /// What one property becomes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ fn holds_binary(spec: &OpenAPI, schema: &Schema, depth: usize) -> bool {
     }
 }
 
-fn part_kind(spec: &OpenAPI, schema: &Schema, location: &str, name: &str) -> Result<PartKind> {
+fn part_kind(spec: &OpenAPI, schema: &Schema, site: &Site, name: &str) -> Result<PartKind> {
     if is_binary(schema) {
         return Ok(PartKind::File);
     }
@@ -76,10 +76,10 @@ fn part_kind(spec: &OpenAPI, schema: &Schema, location: &str, name: &str) -> Res
         return Ok(PartKind::Files);
     }
     if holds_binary(spec, schema, 0) {
-        bail!(
-            "{location}: multipart property `{name}` holds a file inside another structure; \
+        return Err(site.refuse(format!(
+            "multipart property `{name}` holds a file inside another structure; \
              a part is one file, a list of files, or a value"
-        );
+        )));
     }
     Ok(PartKind::Value)
 }
@@ -87,14 +87,14 @@ fn part_kind(spec: &OpenAPI, schema: &Schema, location: &str, name: &str) -> Res
 /// The typify struct of the body schema: its field types by field name.
 fn typify_fields(type_space: &TypeSpace, op: &MultipartOperation) -> Result<Vec<(String, TokenStream)>> {
     let name = names::typify(&op.body_component, Case::Pascal);
-    let body = type_space
-        .iter_types()
-        .find(|t| t.name() == name)
-        .with_context(|| format!("{}: typify generated no type {name} for the body schema", op.location))?;
+    let body = type_space.iter_types().find(|t| t.name() == name).ok_or_else(|| {
+        op.site
+            .refuse(format!("typify generated no type {name} for the body schema"))
+    })?;
     let TypeDetails::Struct(fields) = body.details() else {
         bail!(
             "{}: typify did not make a plain struct of the body schema {name}; the multipart emitter needs its properties",
-            op.location
+            op.site.location
         );
     };
     fields
@@ -115,18 +115,20 @@ fn fields(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation) -> Re
         .components
         .as_ref()
         .and_then(|c| c.schemas.get(&op.body_component))
-        .with_context(|| format!("{}: no components.schemas.{}", op.location, op.body_component))?;
+        .with_context(|| format!("{}: no components.schemas.{}", op.site.location, op.body_component))?;
     let SchemaKind::Type(Type::Object(object)) = &resolve_schema(spec, schema)?.schema_kind else {
-        bail!("{}: the multipart body schema is not an object", op.location);
+        return Err(op.site.refuse("the multipart body schema is not an object"));
     };
     if let Some(missing) = object.required.iter().find(|r| !object.properties.contains_key(*r)) {
-        bail!("{}: `{missing}` is required but has no property schema", op.location);
+        return Err(op
+            .site
+            .refuse(format!("`{missing}` is required but has no property schema")));
     }
     let typed = typify_fields(type_space, op)?;
     let mut out: Vec<Field> = Vec::new();
     for (api_name, property) in &object.properties {
         let schema = resolve_boxed(spec, property)?;
-        let kind = part_kind(spec, schema, &op.location, api_name)?;
+        let kind = part_kind(spec, schema, &op.site, api_name)?;
         let field_name = names::typify(api_name, Case::Snake);
         let value_type = match kind {
             PartKind::File | PartKind::Files => TokenStream::new(),
@@ -134,7 +136,10 @@ fn fields(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation) -> Re
                 .iter()
                 .find(|(name, _)| *name == field_name)
                 .map(|(_, ty)| ty.clone())
-                .with_context(|| format!("{}: typify has no field `{field_name}` for `{api_name}`", op.location))?,
+                .ok_or_else(|| {
+                    op.site
+                        .refuse(format!("typify has no field `{field_name}` for `{api_name}`"))
+                })?,
         };
         let description = schema
             .schema_data

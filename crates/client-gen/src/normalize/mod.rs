@@ -34,30 +34,71 @@ use anyhow::{Context, Result, bail};
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
 
-pub use bodies::{drop_encoding_from_json_bodies, keep_one_body_media_type};
+pub use bodies::{drop_encoding_from_json_bodies, keep_one_body_media_type, merge_all_of_bodies};
 pub use client::{SecurityScheme, extract_default_base_url, extract_security_schemes};
 pub use multipart::{MultipartOperation, MultipartSource, split_multipart_operations};
 pub use operations::{
-    CLIENT_OWNED_HEADERS, assign_operation_ids, derive_operation_id, drop_client_owned_headers, require_path_parameters,
+    assign_operation_ids, drop_client_owned_headers, parameters_are_not_nullable, require_path_parameters,
 };
 pub use responses::{
     default_response_means_errors, drop_bodiless_responses_beside_typed, drop_encoding_from_responses,
-    type_schemaless_json_responses,
+    one_body_type_per_response_class, type_schemaless_json_responses,
 };
-pub use schemas::reference_titled_copies;
+pub use schemas::{dedupe_enum_values, one_of_beside_any_of, reference_titled_copies, untitle_clashing_inline_schemas};
 
-/// What one rule did to the document.
+pub use crate::report::RuleReport;
+
+/// An operation that cannot be generated, and why: the generator leaves it
+/// out (or, in strict mode, stops) and says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleReport {
-    /// The rule's function name.
-    pub rule: &'static str,
-    /// One line per change, in document order.
-    pub changes: Vec<String>,
+pub struct OperationError {
+    /// The operation's path template.
+    pub path: String,
+    /// Its lower-case method.
+    pub method: String,
+    /// `POST /path (id)`, as messages name it.
+    pub location: String,
+    /// What cannot be generated, and why.
+    pub reason: String,
 }
 
-impl RuleReport {
-    fn new(rule: &'static str, changes: Vec<String>) -> Self {
-        RuleReport { rule, changes }
+impl std::fmt::Display for OperationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.reason)
+    }
+}
+
+impl std::error::Error for OperationError {}
+
+/// Where an operation is: its method and path, and how messages name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The lower-case method.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// `POST /path (id)`.
+    pub location: String,
+}
+
+impl Site {
+    /// The site of `op` at `method path`.
+    pub fn of(method: &str, path: &str, op: &Operation) -> Site {
+        Site {
+            method: method.to_string(),
+            path: path.to_string(),
+            location: describe_operation(method, path, op),
+        }
+    }
+
+    /// An [`OperationError`] here.
+    pub fn refuse(&self, reason: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(OperationError {
+            path: self.path.clone(),
+            method: self.method.clone(),
+            location: self.location.clone(),
+            reason: reason.into(),
+        })
     }
 }
 
@@ -82,7 +123,12 @@ pub fn normalize(mut spec: OpenAPI) -> Result<Normalized> {
         assign_operation_ids(&mut spec)?,
         drop_client_owned_headers(&mut spec),
         require_path_parameters(&mut spec),
+        parameters_are_not_nullable(&mut spec),
         reference_titled_copies(&mut spec),
+        untitle_clashing_inline_schemas(&mut spec),
+        dedupe_enum_values(&mut spec),
+        one_of_beside_any_of(&mut spec),
+        merge_all_of_bodies(&mut spec)?,
     ];
     let (multipart, report) = split_multipart_operations(&mut spec)?;
     reports.push(report);
@@ -91,6 +137,7 @@ pub fn normalize(mut spec: OpenAPI) -> Result<Normalized> {
     reports.push(drop_encoding_from_responses(&mut spec)?);
     reports.push(type_schemaless_json_responses(&mut spec)?);
     reports.push(default_response_means_errors(&mut spec)?);
+    reports.push(one_body_type_per_response_class(&mut spec)?);
     reports.push(drop_bodiless_responses_beside_typed(&mut spec)?);
     let (default_base_url, report) = extract_default_base_url(&spec);
     reports.push(report);
@@ -103,11 +150,6 @@ pub fn normalize(mut spec: OpenAPI) -> Result<Normalized> {
         multipart,
         reports,
     })
-}
-
-/// Parses the YAML (or JSON) text of an OpenAPI document.
-pub fn parse(text: &str) -> Result<OpenAPI> {
-    serde_yaml::from_str(text).context("the spec is not a valid OpenAPI 3.0 document")
 }
 
 /// The HTTP methods of a path item, in the order progenitor visits them.
@@ -142,7 +184,7 @@ fn operations_mut(spec: &mut OpenAPI) -> impl Iterator<Item = (&str, &'static st
 }
 
 /// `POST /path (operation_id)`, the way every message names an operation.
-fn where_(method: &str, path: &str, op: &Operation) -> String {
+pub fn describe_operation(method: &str, path: &str, op: &Operation) -> String {
     match &op.operation_id {
         Some(id) => format!("{} {path} ({id})", method.to_uppercase()),
         None => format!("{} {path}", method.to_uppercase()),
@@ -278,7 +320,7 @@ pub(crate) mod test_support {
     use super::*;
 
     pub fn spec(yaml: &str) -> OpenAPI {
-        parse(yaml).unwrap()
+        crate::input::read(yaml, "test.yaml").unwrap().spec
     }
 
     pub fn operation<'a>(spec: &'a OpenAPI, path: &str, method: &str) -> &'a Operation {

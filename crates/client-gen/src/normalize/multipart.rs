@@ -2,13 +2,13 @@
 //! emitter while progenitor still generates everything else about the
 //! operation (parameters, responses, hooks, docs).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, OpenAPI, Operation, ReferenceOr, RequestBody, Schema, SchemaKind, StringFormat, StringType, Type,
 };
 
-use super::{RuleReport, body_mut, component_name, operations_mut, resolve_schema, where_};
+use super::{RuleReport, Site, body_mut, component_name, operations_mut, resolve_schema};
 use crate::names::{self, Case};
 
 /// The media type handed to the multipart emitter instead of progenitor.
@@ -32,8 +32,8 @@ pub enum MultipartSource {
 pub struct MultipartOperation {
     /// The operation id.
     pub operation_id: String,
-    /// `POST /path (id)`, for messages.
-    pub location: String,
+    /// Where the operation is, for messages.
+    pub site: Site,
     /// `POST /path`, for docs.
     pub request: String,
     /// The name of the method that sends the multipart body: progenitor's
@@ -87,13 +87,13 @@ fn octet_stream_stand_in(body: &RequestBody) -> RequestBody {
     }
 }
 
-fn check_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>, location: &str) -> Result<()> {
+fn check_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>, site: &Site) -> Result<()> {
     match &resolve_schema(spec, schema)?.schema_kind {
         SchemaKind::Type(Type::Object(_)) => Ok(()),
-        _ => bail!(
-            "{location}: the multipart body schema is not an object with properties; \
-             the multipart emitter sends one part per property"
-        ),
+        _ => Err(site.refuse(
+            "the multipart body schema is not an object with properties; \
+             the multipart emitter sends one part per property",
+        )),
     }
 }
 
@@ -102,14 +102,16 @@ fn multipart_method_name(
     source: MultipartSource,
     operation_id: &str,
     taken_ids: &[String],
-    location: &str,
+    site: &Site,
 ) -> Result<String> {
     match source {
         MultipartSource::StandIn => Ok(names::progenitor(operation_id, Case::Snake)),
         MultipartSource::Twin => {
             let twin_id = format!("{operation_id}_multipart");
             if taken_ids.contains(&twin_id) {
-                bail!("{location}: the multipart twin's name `{twin_id}` is another operation's id");
+                return Err(site.refuse(format!(
+                    "the multipart twin's name `{twin_id}` is another operation's id"
+                )));
             }
             Ok(names::progenitor(&twin_id, Case::Snake))
         }
@@ -130,7 +132,7 @@ impl Carriers<'_> {
         &mut self,
         schema: &ReferenceOr<Schema>,
         body_type: &str,
-        location: &str,
+        site: &Site,
         changes: &mut Vec<String>,
     ) -> Result<(String, bool)> {
         if let ReferenceOr::Reference { reference } = schema {
@@ -142,11 +144,14 @@ impl Carriers<'_> {
             .as_ref()
             .is_some_and(|c| c.schemas.contains_key(body_type));
         if exists || self.added.iter().any(|(name, _)| name == body_type) {
-            bail!("{location}: components.schemas.{body_type} exists; the inline multipart body needs that name");
+            return Err(site.refuse(format!(
+                "components.schemas.{body_type} exists; the inline multipart body needs that name"
+            )));
         }
         self.added.push((body_type.to_string(), schema.clone()));
         changes.push(format!(
-            "{location}: inline multipart schema -> components.schemas.{body_type} (types the fields; removed from the output)"
+            "{}: inline multipart schema -> components.schemas.{body_type} (types the fields; removed from the output)",
+            site.location
         ));
         Ok((body_type.to_string(), true))
     }
@@ -162,7 +167,8 @@ fn split_one(
     carriers: &mut Carriers<'_>,
     changes: &mut Vec<String>,
 ) -> Result<Option<MultipartOperation>> {
-    let location = where_(method, path, op);
+    let site = Site::of(method, path, op);
+    let location = site.location.clone();
     let operation_id = op.operation_id.clone().context("assign_operation_ids runs first")?;
     let Some(body) = body_mut(carriers.lookup, op)? else {
         return Ok(None);
@@ -173,16 +179,16 @@ fn split_one(
     let media = body.content.shift_remove(&key).expect("the key was found");
     let schema = media
         .schema
-        .with_context(|| format!("{location}: the multipart body has no schema"))?;
-    check_object(carriers.lookup, &schema, &location)?;
+        .ok_or_else(|| site.refuse("the multipart body has no schema"))?;
+    check_object(carriers.lookup, &schema, &site)?;
     let source = if body.content.is_empty() {
         MultipartSource::StandIn
     } else {
         MultipartSource::Twin
     };
-    let method_name = multipart_method_name(source, &operation_id, taken_ids, &location)?;
+    let method_name = multipart_method_name(source, &operation_id, taken_ids, &site)?;
     let body_type = format!("{}Body", names::progenitor(&method_name, Case::Pascal));
-    let (body_component, carrier) = carriers.component_for(&schema, &body_type, &location, changes)?;
+    let (body_component, carrier) = carriers.component_for(&schema, &body_type, &site, changes)?;
     let progenitor_method = names::progenitor(&operation_id, Case::Snake);
     changes.push(match source {
         MultipartSource::StandIn => {
@@ -206,7 +212,7 @@ fn split_one(
     Ok(Some(MultipartOperation {
         progenitor_method,
         operation_id,
-        location,
+        site,
         request: format!("{} {path}", method.to_uppercase()),
         method_name,
         source,

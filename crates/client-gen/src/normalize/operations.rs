@@ -1,10 +1,10 @@
 //! Rules on operations and their parameters: ids, client-owned headers and
 //! path parameters.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
-use super::{RuleReport, operations_mut, path_item_operations_mut, resolve_parameter};
+use super::{RuleReport, Site, operations_mut, path_item_operations_mut, resolve_parameter};
 
 /// Header parameters that the generated client sets itself. A spec that
 /// declares them as operation parameters would otherwise turn them into
@@ -53,11 +53,15 @@ pub fn assign_operation_ids(spec: &mut OpenAPI) -> Result<RuleReport> {
         }
         let id = derive_operation_id(method, path);
         if taken.contains(&id) {
-            bail!(
-                "{} {path}: the derived operationId `{id}` is already used by another operation; \
-                 give one of them an explicit operationId in the spec",
-                method.to_uppercase()
-            );
+            let site = Site {
+                method: method.to_string(),
+                path: path.to_string(),
+                location: format!("{} {path}", method.to_uppercase()),
+            };
+            return Err(site.refuse(format!(
+                "the derived operationId `{id}` is already used by another operation; \
+                 give one of them an explicit operationId in the spec"
+            )));
         }
         changes.push(format!("{} {path} -> {id}", method.to_uppercase()));
         taken.push(id.clone());
@@ -143,6 +147,49 @@ pub fn require_path_parameters(spec: &mut OpenAPI) -> RuleReport {
         }
     }
     RuleReport::new("require_path_parameters", changes)
+}
+
+/// Rule: a parameter whose schema is `nullable` is not: an absent
+/// parameter is `None` already, and a query string or header has no JSON
+/// null to send. progenitor 0.15.1 would type an optional nullable header
+/// as `Option<Option<&str>>`-like code that does not compile. Inline schemas
+/// are changed in place; a referenced schema is left alone.
+pub fn parameters_are_not_nullable(spec: &mut OpenAPI) -> RuleReport {
+    fn fix(parameter: &mut ReferenceOr<Parameter>, what: &str, changes: &mut Vec<String>) {
+        let ReferenceOr::Item(parameter) = parameter else {
+            return;
+        };
+        let data = match parameter {
+            Parameter::Query { parameter_data, .. }
+            | Parameter::Header { parameter_data, .. }
+            | Parameter::Path { parameter_data, .. }
+            | Parameter::Cookie { parameter_data, .. } => parameter_data,
+        };
+        if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &mut data.format
+            && schema.schema_data.nullable
+        {
+            schema.schema_data.nullable = false;
+            changes.push(format!("{what}: parameter `{}` not nullable", data.name));
+        }
+    }
+    let mut changes = Vec::new();
+    if let Some(components) = spec.components.as_mut() {
+        for (name, parameter) in components.parameters.iter_mut() {
+            fix(parameter, &format!("components.parameters.{name}"), &mut changes);
+        }
+    }
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for parameter in item.parameters.iter_mut() {
+            fix(parameter, &format!("{path} (all operations)"), &mut changes);
+        }
+        for (method, op) in path_item_operations_mut(item) {
+            for parameter in op.parameters.iter_mut() {
+                fix(parameter, &format!("{} {path}", method.to_uppercase()), &mut changes);
+            }
+        }
+    }
+    RuleReport::new("parameters_are_not_nullable", changes)
 }
 
 #[cfg(test)]

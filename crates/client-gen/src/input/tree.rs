@@ -1,0 +1,313 @@
+//! Walking an OpenAPI document as a YAML tree (before it is typed): where
+//! its schemas are, and JSON pointers to name each place.
+//!
+//! The version rules ([`super::openapi31`], [`super::swagger2`]) work on the
+//! untyped tree because `openapiv3` reads 3.0 only: a 3.1 keyword it does
+//! not know is silently ignored or refused, so each is rewritten here first.
+
+use serde_yaml::{Mapping, Value};
+
+/// `/a/b~1c`: a JSON pointer segment appended to `base`, escaped.
+pub fn pointer(base: &str, segment: &str) -> String {
+    format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
+}
+
+/// A mapping key as text (YAML keys may be numbers, such as `200`).
+pub fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+    }
+}
+
+/// The value under `key` in a mapping.
+pub fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    value.as_mapping()?.get(key)
+}
+
+/// The mutable value under `key` in a mapping.
+pub fn get_mut<'a>(value: &'a mut Value, key: &str) -> Option<&'a mut Value> {
+    value.as_mapping_mut()?.get_mut(key)
+}
+
+/// The string under `key` in a mapping.
+pub fn get_str<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    get(value, key)?.as_str()
+}
+
+/// Calls `f` on each value of the mapping under `key`, with its pointer.
+fn each_entry(parent: &mut Value, base: &str, key: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    if let Some(Value::Mapping(map)) = get_mut(parent, key) {
+        let here = pointer(base, key);
+        for (k, v) in map.iter_mut() {
+            f(&pointer(&here, &key_text(k)), v);
+        }
+    }
+}
+
+/// Calls `f` on each item of the sequence under `key`, with its pointer.
+fn each_item(parent: &mut Value, base: &str, key: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    if let Some(Value::Sequence(items)) = get_mut(parent, key) {
+        let here = pointer(base, key);
+        for (i, v) in items.iter_mut().enumerate() {
+            f(&pointer(&here, &i.to_string()), v);
+        }
+    }
+}
+
+/// The keywords whose value is one schema.
+const ONE_SCHEMA: [&str; 9] = [
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+];
+
+/// The keywords whose value maps names to schemas.
+const NAMED_SCHEMAS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+
+/// The keywords whose value is a list of schemas.
+const LISTED_SCHEMAS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
+
+/// Visits `schema` (pre-order: `f` first, then what `f` left inside it).
+pub fn visit_schema(schema: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    f(at, schema);
+    if !schema.is_mapping() {
+        return;
+    }
+    let mut inner = |p: &str, v: &mut Value| visit_schema(v, p, f);
+    for key in NAMED_SCHEMAS {
+        each_entry(schema, at, key, &mut inner);
+    }
+    for key in LISTED_SCHEMAS {
+        each_item(schema, at, key, &mut inner);
+    }
+    for key in ONE_SCHEMA {
+        if let Some(v) = get_mut(schema, key) {
+            inner(&pointer(at, key), v);
+        }
+    }
+    if let Some(v) = get_mut(schema, "additionalProperties").filter(|v| v.is_mapping()) {
+        inner(&pointer(at, "additionalProperties"), v);
+    }
+    match get_mut(schema, "items") {
+        Some(Value::Sequence(_)) => each_item(schema, at, "items", &mut inner),
+        Some(v) => inner(&pointer(at, "items"), v),
+        None => {}
+    }
+}
+
+fn visit_content(holder: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    each_entry(holder, at, "content", &mut |p, media| {
+        if let Some(schema) = get_mut(media, "schema") {
+            visit_schema(schema, &pointer(p, "schema"), f);
+        }
+    });
+}
+
+/// A parameter or header: its `schema`, or the schemas of its `content`.
+fn visit_parameter(parameter: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    if let Some(schema) = get_mut(parameter, "schema") {
+        visit_schema(schema, &pointer(at, "schema"), f);
+    }
+    visit_content(parameter, at, f);
+}
+
+fn visit_response(response: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    visit_content(response, at, f);
+    each_entry(response, at, "headers", &mut |p, h| visit_parameter(h, p, f));
+}
+
+/// The HTTP methods a path item holds operations under (3.x), with the
+/// `query` method some specs use ahead of OpenAPI 3.2.
+pub const PATH_ITEM_METHODS: [&str; 9] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+];
+
+fn visit_operation(op: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    each_item(op, at, "parameters", &mut |p, v| visit_parameter(v, p, f));
+    if let Some(body) = get_mut(op, "requestBody") {
+        visit_content(body, &pointer(at, "requestBody"), f);
+    }
+    if let Some(responses) = get_mut(op, "responses") {
+        let here = pointer(at, "responses");
+        each_entry_of(responses, &here, &mut |p, r| visit_response(r, p, f));
+    }
+}
+
+fn each_entry_of(map: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    if let Value::Mapping(map) = map {
+        for (k, v) in map.iter_mut() {
+            f(&pointer(at, &key_text(k)), v);
+        }
+    }
+}
+
+/// Visits every schema of an OpenAPI 3.x document, with its JSON pointer:
+/// the component schemas, and the schemas of every parameter, header,
+/// request body and response, in the components and in the paths.
+pub fn visit_document_schemas(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+    if let Some(components) = get_mut(doc, "components") {
+        let at = "/components";
+        each_entry(components, at, "schemas", &mut |p, s| visit_schema(s, p, f));
+        each_entry(components, at, "parameters", &mut |p, v| visit_parameter(v, p, f));
+        each_entry(components, at, "headers", &mut |p, v| visit_parameter(v, p, f));
+        each_entry(components, at, "requestBodies", &mut |p, v| visit_content(v, p, f));
+        each_entry(components, at, "responses", &mut |p, v| visit_response(v, p, f));
+    }
+    each_entry(doc, "", "paths", &mut |path_at, item| {
+        each_item(item, path_at, "parameters", &mut |p, v| visit_parameter(v, p, f));
+        for method in PATH_ITEM_METHODS {
+            if let Some(op) = get_mut(item, method) {
+                visit_operation(op, &pointer(path_at, method), f);
+            }
+        }
+    });
+}
+
+/// Every `$ref` of the tree, with the pointer of the mapping that holds it.
+pub fn references(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                let key = key_text(k);
+                if key == "$ref"
+                    && let Some(target) = v.as_str()
+                {
+                    out.push((at.to_string(), target.to_string()));
+                } else {
+                    references(v, &pointer(at, &key), out);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, v) in items.iter().enumerate() {
+                references(v, &pointer(at, &i.to_string()), out);
+            }
+        }
+        Value::Tagged(tagged) => references(&tagged.value, at, out),
+        _ => {}
+    }
+}
+
+/// Resolves a local JSON pointer (`#/a/b`) in the document.
+pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
+    let path = reference.strip_prefix('#')?;
+    if path.is_empty() {
+        return Some(doc);
+    }
+    let mut current = doc;
+    for segment in path.strip_prefix('/')?.split('/') {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        current = match current {
+            Value::Mapping(map) => map.iter().find(|(k, _)| key_text(k) == segment).map(|(_, v)| v)?,
+            Value::Sequence(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// Rewrites every `$ref` of the tree with `f` (which returns the new
+/// target, or `None` to leave it).
+pub fn rewrite_references(value: &mut Value, f: &mut dyn FnMut(&str) -> Option<String>) -> usize {
+    let mut count = 0;
+    match value {
+        Value::Mapping(map) => {
+            for (k, v) in map.iter_mut() {
+                if k.as_str() == Some("$ref") {
+                    if let Some(new) = v.as_str().and_then(&mut *f) {
+                        *v = Value::String(new);
+                        count += 1;
+                    }
+                } else {
+                    count += rewrite_references(v, f);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for v in items {
+                count += rewrite_references(v, f);
+            }
+        }
+        _ => {}
+    }
+    count
+}
+
+/// A new, empty mapping value.
+pub fn mapping() -> Value {
+    Value::Mapping(Mapping::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn every_schema_place_is_visited_with_its_pointer() {
+        let mut doc = yaml(
+            r#"
+components:
+  schemas:
+    A:
+      properties:
+        b: {items: {type: string}}
+        c: {anyOf: [{type: string}, {type: "null"}]}
+  responses:
+    R: {content: {application/json: {schema: {type: object}}}}
+paths:
+  /x/{id}:
+    parameters: [{name: id, in: path, schema: {type: string}}]
+    post:
+      requestBody: {content: {multipart/form-data: {schema: {additionalProperties: {type: integer}}}}}
+      responses:
+        200: {headers: {X-Rate: {schema: {type: integer}}}}
+"#,
+        );
+        let mut seen = Vec::new();
+        visit_document_schemas(&mut doc, &mut |p, _| seen.push(p.to_string()));
+        assert_eq!(
+            seen,
+            vec![
+                "/components/schemas/A",
+                "/components/schemas/A/properties/b",
+                "/components/schemas/A/properties/b/items",
+                "/components/schemas/A/properties/c",
+                "/components/schemas/A/properties/c/anyOf/0",
+                "/components/schemas/A/properties/c/anyOf/1",
+                "/components/responses/R/content/application~1json/schema",
+                "/paths/~1x~1{id}/parameters/0/schema",
+                "/paths/~1x~1{id}/post/requestBody/content/multipart~1form-data/schema",
+                "/paths/~1x~1{id}/post/requestBody/content/multipart~1form-data/schema/additionalProperties",
+                "/paths/~1x~1{id}/post/responses/200/headers/X-Rate/schema",
+            ]
+        );
+    }
+
+    #[test]
+    fn references_resolve_by_json_pointer() {
+        let doc = yaml("components: {schemas: {'a/b': {type: string}}}\nlist: [1, {x: 2}]\n");
+        assert!(resolve(&doc, "#/components/schemas/a~1b").is_some());
+        assert_eq!(resolve(&doc, "#/list/1/x"), Some(&Value::from(2)));
+        assert!(resolve(&doc, "#/components/schemas/c").is_none());
+        assert!(resolve(&doc, "other.yaml#/x").is_none());
+    }
+}
