@@ -334,3 +334,107 @@ async fn the_api_key_constructor_sends_its_header() {
     client.health().await.unwrap();
     assert_eq!(server.requests()[0].header("x-api-key"), Some("k-123"));
 }
+
+mod openapi_31 {
+    //! The client generated from `xtask/fixtures/multipart-3.1.yaml` (an
+    //! OpenAPI 3.1 spec with the corpus' shapes) on the wire.
+
+    use multipart_fixture_client::v31::multipart::{CreateImagesBody, FilePart};
+    use multipart_fixture_client::v31::{Client, Error, types};
+    use remix_tests::{Reply, TestServer, png};
+    use serde_json::json;
+
+    use super::{parts_by_name, text_of};
+
+    fn client(server: &TestServer) -> Client {
+        Client::new_with_bearer_token(&server.url(), "t", reqwest::Client::builder()).unwrap()
+    }
+
+    fn body(images: Vec<FilePart>) -> CreateImagesBody {
+        CreateImagesBody {
+            prompt: "a red kite".into(),
+            size: Some(types::CreateImagesBodySize::X1365x1024),
+            images,
+            mask: Some(FilePart::from_bytes(&b"mask bytes"[..]).file_name("mask.bin")),
+            strength: None,
+            kind: types::CreateImagesBodyKind::Raster,
+        }
+    }
+
+    /// An `allOf` body (a `$ref` and an inline object) goes out as one set
+    /// of parts; `contentMediaType` properties are file parts, the array
+    /// one file part per item; the path and query parameters are set.
+    #[tokio::test]
+    async fn an_all_of_body_with_3_1_file_parts_and_a_path_parameter() {
+        let server = TestServer::always(Reply::json(200, json!({"credits": 4}))).await;
+        let images = vec![
+            FilePart::from_bytes(png(2, 2)).file_name("one.png").content_type("image/png"),
+            FilePart::from_bytes(&b"second"[..]).file_name("two.png"),
+        ];
+        let answer = client(&server)
+            .create_images("style 7/a", Some(types::CreateImagesBilling::Api), body(images))
+            .await
+            .unwrap();
+        assert_eq!(answer.into_inner().credits.get(), 4, "exclusiveMinimum 0 types it NonZero");
+
+        let request = &server.requests()[0];
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.path, "/styles/style%207%2Fa/images?billing=api");
+        let parts = parts_by_name(request);
+        assert_eq!(
+            parts.keys().collect::<Vec<_>>(),
+            vec!["images", "kind", "mask", "prompt", "size"],
+            "the unset nullable strength is not sent"
+        );
+        assert_eq!(text_of(&parts, "prompt"), vec!["a red kite"], "from the $ref'd member");
+        assert_eq!(text_of(&parts, "size"), vec!["1365x1024"]);
+        assert_eq!(text_of(&parts, "kind"), vec!["raster"], "the const");
+        let images = &parts["images"];
+        assert_eq!(images.len(), 2, "one part per file");
+        assert_eq!(images[0].file_name.as_deref(), Some("one.png"));
+        assert_eq!(images[0].content_type.as_deref(), Some("image/png"));
+        assert_eq!(images[0].body, png(2, 2));
+        assert_eq!(images[1].body, b"second");
+        assert_eq!(parts["mask"][0].file_name.as_deref(), Some("mask.bin"));
+        assert_eq!(parts["mask"][0].body, b"mask bytes");
+    }
+
+    /// Error bodies of two shapes are one type: the caller matches on the
+    /// shape, and the status is kept.
+    #[tokio::test]
+    async fn error_bodies_of_two_shapes_are_told_apart_by_shape_and_status() {
+        let server = TestServer::start(
+            vec![Reply::json(
+                422,
+                json!({"detail": [{"loc": ["body", "images"], "msg": "required"}]}),
+            )],
+            Reply::json(503, json!({"error": "busy", "retry": true})),
+        )
+        .await;
+        let client = client(&server);
+        match client.create_images("s", None, body(Vec::new())).await {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(e.status().as_u16(), 422);
+                match e.into_inner() {
+                    types::CreateImagesErrorBody::Invalid(invalid) => {
+                        assert_eq!(invalid.detail[0].msg.as_deref(), Some("required"))
+                    }
+                    other => panic!("expected the validation shape, got {other:?}"),
+                }
+            }
+            other => panic!("expected a typed 422, got {other:?}"),
+        }
+        match client.create_images("s", None, body(Vec::new())).await {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(e.status().as_u16(), 503);
+                match e.into_inner() {
+                    types::CreateImagesErrorBody::Failure(failure) => {
+                        assert_eq!((failure.error.as_str(), failure.retry), ("busy", true))
+                    }
+                    other => panic!("expected the failure shape, got {other:?}"),
+                }
+            }
+            other => panic!("expected a typed 503, got {other:?}"),
+        }
+    }
+}
