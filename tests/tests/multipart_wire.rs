@@ -368,14 +368,20 @@ mod openapi_31 {
     async fn an_all_of_body_with_3_1_file_parts_and_a_path_parameter() {
         let server = TestServer::always(Reply::json(200, json!({"credits": 4}))).await;
         let images = vec![
-            FilePart::from_bytes(png(2, 2)).file_name("one.png").content_type("image/png"),
+            FilePart::from_bytes(png(2, 2))
+                .file_name("one.png")
+                .content_type("image/png"),
             FilePart::from_bytes(&b"second"[..]).file_name("two.png"),
         ];
         let answer = client(&server)
             .create_images("style 7/a", Some(types::CreateImagesBilling::Api), body(images))
             .await
             .unwrap();
-        assert_eq!(answer.into_inner().credits.get(), 4, "exclusiveMinimum 0 types it NonZero");
+        assert_eq!(
+            answer.into_inner().credits.get(),
+            4,
+            "exclusiveMinimum 0 types it NonZero"
+        );
 
         let request = &server.requests()[0];
         assert_eq!(request.method, "POST");
