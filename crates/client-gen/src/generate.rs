@@ -183,19 +183,10 @@ fn count_operations(spec: &OpenAPI) -> usize {
 
 /// Removes the operation `method path` from `spec`.
 fn remove_operation(spec: &mut OpenAPI, path: &str, method: &str) {
-    if let Some(ReferenceOr::Item(item)) = spec.paths.paths.get_mut(path) {
-        let slot = match method {
-            "get" => &mut item.get,
-            "put" => &mut item.put,
-            "post" => &mut item.post,
-            "delete" => &mut item.delete,
-            "options" => &mut item.options,
-            "head" => &mut item.head,
-            "patch" => &mut item.patch,
-            "trace" => &mut item.trace,
-            _ => return,
-        };
-        *slot = None;
+    if let Some(ReferenceOr::Item(item)) = spec.paths.paths.get_mut(path)
+        && let Some(method) = normalize::Method::from_name(method)
+    {
+        *method.slot(item) = None;
         if item.iter().next().is_none() {
             spec.paths.paths.shift_remove(path);
         }

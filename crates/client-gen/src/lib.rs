@@ -16,7 +16,7 @@
 
 mod emit;
 mod generate;
-pub mod input;
+mod input;
 mod krate;
 mod names;
 mod normalize;

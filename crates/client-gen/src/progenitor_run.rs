@@ -15,7 +15,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle};
 
-use crate::normalize::Site;
+use crate::normalize::{Method, Site};
 
 thread_local! {
     /// Set while progenitor runs on this thread: its panics are caught, so
@@ -68,19 +68,9 @@ fn with_only(spec: &OpenAPI, keep: &[(String, String)]) -> OpenAPI {
     subset.paths.paths.retain(|p, _| keep.iter().any(|(path, _)| path == p));
     for (path, item) in subset.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else { continue };
-        let kept = |m: &str| keep.iter().any(|(p, method)| p == path && method == m);
-        for (method, slot) in [
-            ("get", &mut item.get),
-            ("put", &mut item.put),
-            ("post", &mut item.post),
-            ("delete", &mut item.delete),
-            ("options", &mut item.options),
-            ("head", &mut item.head),
-            ("patch", &mut item.patch),
-            ("trace", &mut item.trace),
-        ] {
-            if !kept(method) {
-                *slot = None;
+        for method in Method::ALL {
+            if !keep.iter().any(|(p, m)| p == path && m == method.as_str()) {
+                *method.slot(item) = None;
             }
         }
     }

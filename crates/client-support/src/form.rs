@@ -93,7 +93,10 @@ enum Encoded {
     Json(String),
 }
 
-fn is_json(content_type: &str) -> bool {
+/// Whether `content_type` is JSON: `application/json` or any `+json`
+/// structured-syntax type (`application/problem+json`), with or without
+/// parameters, compared case-insensitively (RFC 6839).
+fn is_json_or_json_suffix(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case(APPLICATION_JSON) || essence.to_ascii_lowercase().ends_with("+json")
 }
@@ -113,7 +116,7 @@ fn encode_one(value: Value, encoding: Option<&str>) -> Option<Encoded> {
     if value.is_null() {
         return None;
     }
-    if encoding.is_some_and(is_json) {
+    if encoding.is_some_and(is_json_or_json_suffix) {
         return Some(Encoded::Json(value.to_string()));
     }
     Some(match value {
@@ -180,7 +183,9 @@ impl MultipartForm {
                     None => Part::text(text),
                 },
                 Encoded::Json(json) => {
-                    let content_type = encoding.filter(|ct| is_json(ct)).unwrap_or(APPLICATION_JSON);
+                    let content_type = encoding
+                        .filter(|ct| is_json_or_json_suffix(ct))
+                        .unwrap_or(APPLICATION_JSON);
                     with_content_type(Part::text(json), name, content_type)?
                 }
             };
@@ -247,10 +252,10 @@ mod tests {
 
     #[test]
     fn json_content_types_are_recognized() {
-        assert!(is_json("application/json"));
-        assert!(is_json("Application/JSON; charset=utf-8"));
-        assert!(is_json("application/problem+json"));
-        assert!(!is_json("text/plain"));
+        assert!(is_json_or_json_suffix("application/json"));
+        assert!(is_json_or_json_suffix("Application/JSON; charset=utf-8"));
+        assert!(is_json_or_json_suffix("application/problem+json"));
+        assert!(!is_json_or_json_suffix("text/plain"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use typify::{TypeDetails, TypeSpace};
 
 use super::doc_attrs;
 use crate::names::{self, Case};
-use crate::normalize::{MultipartOperation, Normalized, Site, resolve_boxed, resolve_schema};
+use crate::normalize::{MultipartOperation, Normalized, Site, resolve, resolve_boxed};
 
 /// What one property becomes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,7 @@ fn holds_binary(spec: &OpenAPI, schema: &Schema, depth: usize) -> bool {
     };
     let any_of = |list: &[ReferenceOr<Schema>]| {
         list.iter()
-            .any(|s| resolve_schema(spec, s).is_ok_and(|s| is_binary(s) || holds_binary(spec, s, depth + 1)))
+            .any(|s| resolve(spec, s).is_ok_and(|s| is_binary(s) || holds_binary(spec, s, depth + 1)))
     };
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => o.properties.values().any(inner),
@@ -116,7 +116,7 @@ fn fields(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation) -> Re
         .as_ref()
         .and_then(|c| c.schemas.get(&op.body_component))
         .with_context(|| format!("{}: no components.schemas.{}", op.site.location, op.body_component))?;
-    let SchemaKind::Type(Type::Object(object)) = &resolve_schema(spec, schema)?.schema_kind else {
+    let SchemaKind::Type(Type::Object(object)) = &resolve(spec, schema)?.schema_kind else {
         return Err(op.site.refuse("the multipart body schema is not an object"));
     };
     if let Some(missing) = object.required.iter().find(|r| !object.properties.contains_key(*r)) {

@@ -3,9 +3,7 @@
 use anyhow::{Result, anyhow};
 use openapiv3::{ObjectType, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
-use super::{
-    RuleReport, Site, body_mut, describe_operation, is_json_media_type, json_media, operations_mut, resolve_schema,
-};
+use super::{MediaKind, RuleReport, Site, body_mut, describe_operation, json_media, operations_mut, resolve};
 
 /// Rule: a request body with more than one media type (left after the
 /// multipart split) keeps one, because progenitor 0.15.1 `todo!`s on more:
@@ -42,7 +40,7 @@ pub fn drop_encoding_from_json_bodies(spec: &mut OpenAPI) -> Result<RuleReport> 
         let location = describe_operation(method, path, op);
         let Some(body) = body_mut(&lookup, op)? else { continue };
         for (media_type, media) in body.content.iter_mut() {
-            if is_json_media_type(media_type) && !media.encoding.is_empty() {
+            if MediaKind::of(media_type) == MediaKind::Json && !media.encoding.is_empty() {
                 let properties: Vec<&str> = media.encoding.keys().map(String::as_str).collect();
                 changes.push(format!(
                     "{location}: {media_type} body: encoding of {} dropped",
@@ -84,7 +82,7 @@ fn all_of_members(schema: &Schema) -> Option<Vec<ReferenceOr<Schema>>> {
 fn merge_objects(spec: &OpenAPI, members: &[ReferenceOr<Schema>], depth: usize) -> Result<ObjectType> {
     let mut merged = ObjectType::default();
     for member in members {
-        let schema = resolve_schema(spec, member)?;
+        let schema = resolve(spec, member)?;
         let object = match (&schema.schema_kind, all_of_members(schema)) {
             (_, Some(inner)) if depth < 8 => merge_objects(spec, &inner, depth + 1)?,
             (SchemaKind::Type(Type::Object(object)), _) => object.clone(),
@@ -126,10 +124,10 @@ pub fn merge_all_of_bodies(spec: &mut OpenAPI) -> Result<RuleReport> {
         let Some(body) = body_mut(&lookup, op)? else { continue };
         for (media_type, media) in body.content.iter_mut() {
             let Some(schema) = media.schema.as_mut() else { continue };
-            let multipart = media_type.to_ascii_lowercase().starts_with("multipart/");
+            let multipart = MediaKind::of(media_type) == MediaKind::Multipart;
             let resolved = match schema {
                 ReferenceOr::Item(s) => s.clone(),
-                ReferenceOr::Reference { .. } if multipart => resolve_schema(&lookup, schema)?.clone(),
+                ReferenceOr::Reference { .. } if multipart => resolve(&lookup, schema)?.clone(),
                 ReferenceOr::Reference { .. } => continue,
             };
             let Some(members) = all_of_members(&resolved) else {

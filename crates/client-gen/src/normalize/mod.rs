@@ -152,23 +152,128 @@ pub fn normalize(mut spec: OpenAPI) -> Result<Normalized> {
     })
 }
 
-/// The HTTP methods of a path item, in the order progenitor visits them.
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// An HTTP method a path item holds an operation under, in the order
+/// progenitor visits them. Every walk over a path item's operations goes
+/// through [`Method::ALL`] and [`Method::slot`], so they stay in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
 
+impl Method {
+    /// Every method, in progenitor's order.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The lower-case name, as the spec writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
+    /// The method named `name` (lower case), if it is one.
+    pub fn from_name(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// The path item's slot for this method's operation.
+    pub fn slot(self, item: &mut PathItem) -> &mut Option<Operation> {
+        match self {
+            Method::Get => &mut item.get,
+            Method::Put => &mut item.put,
+            Method::Post => &mut item.post,
+            Method::Delete => &mut item.delete,
+            Method::Options => &mut item.options,
+            Method::Head => &mut item.head,
+            Method::Patch => &mut item.patch,
+            Method::Trace => &mut item.trace,
+        }
+    }
+}
+
+/// What a body or response media type is, as the generator treats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// `application/json`, alone or with parameters
+    /// (`application/json; charset=utf-8`): what progenitor 0.15.1 types.
+    /// `+json` types (`application/problem+json`) are not, as progenitor
+    /// does not type them.
+    Json,
+    /// `multipart/form-data`, compared case-insensitively, with or without
+    /// parameters: what the multipart emitter sends.
+    Multipart,
+    /// `application/octet-stream`: raw bytes.
+    OctetStream,
+    /// Anything else.
+    Other,
+}
+
+impl MediaKind {
+    /// The kind of `media_type`.
+    pub fn of(media_type: &str) -> MediaKind {
+        let essence = media_type.split(';').next().unwrap_or_default().trim();
+        if media_type == "application/json" || media_type.starts_with("application/json;") {
+            MediaKind::Json
+        } else if essence.eq_ignore_ascii_case("multipart/form-data") {
+            MediaKind::Multipart
+        } else if essence.eq_ignore_ascii_case("application/octet-stream") {
+            MediaKind::OctetStream
+        } else {
+            MediaKind::Other
+        }
+    }
+
+    /// The media type this kind is written as, where it has one.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            MediaKind::Json => Some("application/json"),
+            MediaKind::Multipart => Some("multipart/form-data"),
+            MediaKind::OctetStream => Some("application/octet-stream"),
+            MediaKind::Other => None,
+        }
+    }
+}
+
+/// The operations of a path item, with their methods.
 fn path_item_operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
-    [
-        item.get.as_mut(),
-        item.put.as_mut(),
-        item.post.as_mut(),
-        item.delete.as_mut(),
-        item.options.as_mut(),
-        item.head.as_mut(),
-        item.patch.as_mut(),
-        item.trace.as_mut(),
-    ]
-    .into_iter()
-    .zip(METHODS)
-    .filter_map(|(op, method)| op.map(|op| (method, op)))
+    let PathItem {
+        get,
+        put,
+        post,
+        delete,
+        options,
+        head,
+        patch,
+        trace,
+        ..
+    } = item;
+    [get, put, post, delete, options, head, patch, trace]
+        .into_iter()
+        .zip(Method::ALL)
+        .filter_map(|(op, method)| op.as_mut().map(|op| (method.as_str(), op)))
 }
 
 /// Every operation of the document, with its path and lower-case method.
@@ -191,78 +296,98 @@ pub fn describe_operation(method: &str, path: &str, op: &Operation) -> String {
     }
 }
 
-fn component_name<'a>(reference: &'a str, kind: &str) -> Result<&'a str> {
+/// A kind of component a `$ref` can point at: where its kind lives under
+/// `components`. [`resolve`] follows references to any kind through this
+/// one lookup (as progenitor's `ReferenceOrExt::item` does).
+pub trait Component: Sized + 'static {
+    /// The section's name (`schemas`), for references and messages.
+    const SECTION: &'static str;
+
+    /// The section's entries.
+    fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+impl Component for Schema {
+    const SECTION: &'static str = "schemas";
+    fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.schemas
+    }
+}
+
+impl Component for Parameter {
+    const SECTION: &'static str = "parameters";
+    fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.parameters
+    }
+}
+
+impl Component for RequestBody {
+    const SECTION: &'static str = "requestBodies";
+    fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.request_bodies
+    }
+}
+
+impl Component for Response {
+    const SECTION: &'static str = "responses";
+    fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.responses
+    }
+}
+
+/// The name a reference gives in `T`'s section (`#/components/schemas/X`
+/// -> `X`).
+pub fn component_name<T: Component>(reference: &str) -> Result<&str> {
     reference
-        .strip_prefix(&format!("#/components/{kind}/"))
-        .with_context(|| format!("unsupported reference {reference}: only #/components/{kind}/... is followed"))
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.strip_prefix(T::SECTION))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .with_context(|| {
+            format!(
+                "reference {reference} does not resolve: it is not under #/components/{}/",
+                T::SECTION
+            )
+        })
 }
 
-fn resolve_parameter<'a>(spec: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            spec.components.as_ref()?.parameters.get(name)?.as_item()
-        }
-    }
-}
-
-fn resolve_request_body<'a>(spec: &'a OpenAPI, body: &'a ReferenceOr<RequestBody>) -> Result<&'a RequestBody> {
-    match body {
-        ReferenceOr::Item(b) => Ok(b),
-        ReferenceOr::Reference { reference } => {
-            let name = component_name(reference, "requestBodies")?;
-            match spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
-                Some(ReferenceOr::Item(b)) => Ok(b),
-                _ => bail!("request body reference {reference} does not resolve"),
-            }
-        }
-    }
-}
-
-fn resolve_response<'a>(spec: &'a OpenAPI, r: &'a ReferenceOr<Response>) -> Result<&'a Response> {
-    match r {
-        ReferenceOr::Item(r) => Ok(r),
-        ReferenceOr::Reference { reference } => {
-            let name = component_name(reference, "responses")?;
-            match spec.components.as_ref().and_then(|c| c.responses.get(name)) {
-                Some(ReferenceOr::Item(r)) => Ok(r),
-                _ => bail!("response reference {reference} does not resolve"),
-            }
-        }
-    }
-}
-
-/// Resolves a schema through any chain of `#/components/schemas/` references.
-pub fn resolve_schema<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Result<&'a Schema> {
-    let mut current = schema;
+/// The component a reference names, through any chain of references (at
+/// most 32 long). Every failure is one error: "reference R does not
+/// resolve: why".
+pub fn resolve_reference<'a, T: Component>(spec: &'a OpenAPI, reference: &str) -> Result<&'a T> {
+    let mut current = reference.to_string();
     for _ in 0..32 {
-        match current {
-            ReferenceOr::Item(s) => return Ok(s),
-            ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "schemas")?;
-                current = spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.schemas.get(name))
-                    .with_context(|| format!("schema reference {reference} does not resolve"))?;
-            }
+        let name = component_name::<T>(&current)?;
+        let entry = spec
+            .components
+            .as_ref()
+            .and_then(|c| T::section(c).get(name))
+            .with_context(|| {
+                format!(
+                    "reference {reference} does not resolve: no components.{}.{name}",
+                    T::SECTION
+                )
+            })?;
+        match entry {
+            ReferenceOr::Item(item) => return Ok(item),
+            ReferenceOr::Reference { reference: next } => current = next.clone(),
         }
     }
-    bail!("schema references loop")
+    bail!("reference {reference} does not resolve: its chain of references loops")
 }
 
-/// Resolves a boxed property schema (as object properties hold them).
+/// `item` itself, or the component its reference names ([`resolve_reference`]).
+pub fn resolve<'a, T: Component>(spec: &'a OpenAPI, item: &'a ReferenceOr<T>) -> Result<&'a T> {
+    match item {
+        ReferenceOr::Item(item) => Ok(item),
+        ReferenceOr::Reference { reference } => resolve_reference(spec, reference),
+    }
+}
+
+/// A boxed schema (as object properties hold them), resolved.
 pub fn resolve_boxed<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Box<Schema>>) -> Result<&'a Schema> {
     match schema {
         ReferenceOr::Item(s) => Ok(s),
-        ReferenceOr::Reference { reference } => resolve_schema(
-            spec,
-            spec.components
-                .as_ref()
-                .and_then(|c| c.schemas.get(component_name(reference, "schemas").ok()?))
-                .with_context(|| format!("schema reference {reference} does not resolve"))?,
-        ),
+        ReferenceOr::Reference { reference } => resolve_reference(spec, reference),
     }
 }
 
@@ -273,7 +398,7 @@ fn body_mut<'a>(lookup: &OpenAPI, op: &'a mut Operation) -> Result<Option<&'a mu
         return Ok(None);
     };
     if let ReferenceOr::Reference { .. } = body {
-        *body = ReferenceOr::Item(resolve_request_body(lookup, body)?.clone());
+        *body = ReferenceOr::Item(resolve(lookup, body)?.clone());
     }
     Ok(match body {
         ReferenceOr::Item(body) => Some(body),
@@ -296,7 +421,7 @@ fn responses_mut<'a>(
     let mut out = Vec::new();
     for (status, response) in entries {
         if let ReferenceOr::Reference { .. } = response {
-            *response = ReferenceOr::Item(resolve_response(lookup, response)?.clone());
+            *response = ReferenceOr::Item(resolve(lookup, response)?.clone());
         }
         if let ReferenceOr::Item(response) = response {
             out.push((status, response));
@@ -305,14 +430,12 @@ fn responses_mut<'a>(
     Ok(out)
 }
 
-/// A JSON media type, as progenitor recognizes one.
-fn is_json_media_type(media_type: &str) -> bool {
-    media_type == "application/json" || media_type.starts_with("application/json;")
-}
-
 /// The key under which a JSON media type sits in `content`, if any.
 fn json_media<V>(content: &IndexMap<String, V>) -> Option<&str> {
-    content.keys().map(String::as_str).find(|k| is_json_media_type(k))
+    content
+        .keys()
+        .map(String::as_str)
+        .find(|k| MediaKind::of(k) == MediaKind::Json)
 }
 
 #[cfg(test)]

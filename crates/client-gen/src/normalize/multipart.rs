@@ -8,11 +8,8 @@ use openapiv3::{
     MediaType, OpenAPI, Operation, ReferenceOr, RequestBody, Schema, SchemaKind, StringFormat, StringType, Type,
 };
 
-use super::{RuleReport, Site, body_mut, component_name, operations_mut, resolve_schema};
+use super::{MediaKind, RuleReport, Site, body_mut, component_name, operations_mut, resolve};
 use crate::names::{self, Case};
-
-/// The media type handed to the multipart emitter instead of progenitor.
-pub const MULTIPART_FORM_DATA: &str = "multipart/form-data";
 
 /// How progenitor's method for a multipart operation comes to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,13 +52,6 @@ pub struct MultipartOperation {
     pub encoding: IndexMap<String, String>,
 }
 
-fn is_multipart(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(MULTIPART_FORM_DATA))
-}
-
 /// The body progenitor sees for a multipart-only operation: raw bytes.
 fn octet_stream_stand_in(body: &RequestBody) -> RequestBody {
     let binary = Schema {
@@ -73,7 +63,10 @@ fn octet_stream_stand_in(body: &RequestBody) -> RequestBody {
     };
     let mut content = IndexMap::new();
     content.insert(
-        "application/octet-stream".to_string(),
+        MediaKind::OctetStream
+            .name()
+            .expect("octet-stream has a name")
+            .to_string(),
         MediaType {
             schema: Some(ReferenceOr::Item(binary)),
             ..Default::default()
@@ -88,7 +81,7 @@ fn octet_stream_stand_in(body: &RequestBody) -> RequestBody {
 }
 
 fn check_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>, site: &Site) -> Result<()> {
-    match &resolve_schema(spec, schema)?.schema_kind {
+    match &resolve(spec, schema)?.schema_kind {
         SchemaKind::Type(Type::Object(_)) => Ok(()),
         _ => Err(site.refuse(
             "the multipart body schema is not an object with properties; \
@@ -136,7 +129,7 @@ impl Carriers<'_> {
         changes: &mut Vec<String>,
     ) -> Result<(String, bool)> {
         if let ReferenceOr::Reference { reference } = schema {
-            return Ok((component_name(reference, "schemas")?.to_string(), false));
+            return Ok((component_name::<Schema>(reference)?.to_string(), false));
         }
         let exists = self
             .lookup
@@ -173,7 +166,12 @@ fn split_one(
     let Some(body) = body_mut(carriers.lookup, op)? else {
         return Ok(None);
     };
-    let Some(key) = body.content.keys().find(|k| is_multipart(k)).cloned() else {
+    let Some(key) = body
+        .content
+        .keys()
+        .find(|k| MediaKind::of(k) == MediaKind::Multipart)
+        .cloned()
+    else {
         return Ok(None);
     };
     let media = body.content.shift_remove(&key).expect("the key was found");

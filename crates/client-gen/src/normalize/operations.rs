@@ -4,7 +4,7 @@
 use anyhow::Result;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
-use super::{RuleReport, Site, operations_mut, path_item_operations_mut, resolve_parameter};
+use super::{RuleReport, Site, operations_mut, path_item_operations_mut, resolve};
 
 /// Header parameters that the generated client sets itself. A spec that
 /// declares them as operation parameters would otherwise turn them into
@@ -85,9 +85,10 @@ fn is_client_owned_header(parameter: &Parameter) -> bool {
 /// header or not, is kept.
 pub fn drop_client_owned_headers(spec: &mut OpenAPI) -> RuleReport {
     let lookup = spec.clone();
-    let owned = |p: &ReferenceOr<Parameter>| resolve_parameter(&lookup, p).is_some_and(is_client_owned_header);
+    let owned = |p: &ReferenceOr<Parameter>| resolve(&lookup, p).ok().is_some_and(is_client_owned_header);
     let name = |p: &ReferenceOr<Parameter>| {
-        resolve_parameter(&lookup, p)
+        resolve(&lookup, p)
+            .ok()
             .map(|p| p.parameter_data_ref().name.clone())
             .unwrap_or_default()
     };

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use openapiv3::{MediaType, OpenAPI, ReferenceOr, Response, Schema, SchemaKind, StatusCode};
 
-use super::{RuleReport, Site, describe_operation, is_json_media_type, operations_mut, responses_mut};
+use super::{MediaKind, RuleReport, Site, describe_operation, operations_mut, responses_mut};
 
 fn status_text(status: Option<&StatusCode>) -> String {
     status.map_or_else(|| "default".to_string(), |s| s.to_string())
@@ -18,7 +18,7 @@ pub fn drop_encoding_from_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
         let location = describe_operation(method, path, op);
         for (status, response) in responses_mut(&lookup, op)? {
             for (media_type, media) in response.content.iter_mut() {
-                if is_json_media_type(media_type) && !media.encoding.is_empty() {
+                if MediaKind::of(media_type) == MediaKind::Json && !media.encoding.is_empty() {
                     media.encoding.clear();
                     changes.push(format!(
                         "{location}: response {}: encoding dropped",
@@ -40,7 +40,7 @@ pub fn type_schemaless_json_responses(spec: &mut OpenAPI) -> Result<RuleReport> 
         let location = describe_operation(method, path, op);
         for (status, response) in responses_mut(&lookup, op)? {
             for (media_type, media) in response.content.iter_mut() {
-                if is_json_media_type(media_type) && media.schema.is_none() {
+                if MediaKind::of(media_type) == MediaKind::Json && media.schema.is_none() {
                     media.schema = Some(ReferenceOr::Item(Schema {
                         schema_data: Default::default(),
                         schema_kind: SchemaKind::Any(Default::default()),
@@ -154,7 +154,7 @@ fn json_schema_mut(response: &mut Response) -> Option<&mut ReferenceOr<Schema>> 
     response
         .content
         .iter_mut()
-        .find(|(k, _)| is_json_media_type(k))
+        .find(|(k, _)| MediaKind::of(k) == MediaKind::Json)
         .and_then(|(_, m)| m.schema.as_mut())
 }
 
@@ -272,7 +272,7 @@ fn body_kind(response: &Response) -> BodyKind {
     let json: Option<&MediaType> = response
         .content
         .iter()
-        .find(|(k, _)| is_json_media_type(k))
+        .find(|(k, _)| MediaKind::of(k) == MediaKind::Json)
         .map(|(_, m)| m);
     match json {
         Some(media) => BodyKind::Typed(serde_json::to_string(&media.schema).unwrap_or_default()),
