@@ -159,7 +159,7 @@ fn bad_root_certificates_are_a_configuration_error() {
         matches!(
             err,
             Error::Config {
-                setting: "root_certificates",
+                setting: remix_client::Setting::RootCertificates,
                 ..
             }
         ),

@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use remix_client::{MagicPromptOption, MagicPromptVersion, Model, ModelField, PalettePreset, StyleType, limits};
 
-use crate::batch::BATCH_HELP;
-use crate::report::EXIT_CODES;
+use crate::exit::{self, Command as ExitCommand};
 
 /// Remix an image with the Ideogram Remix API: send a source image and a
 /// prompt, get new images (or a task for them) back.
@@ -19,7 +18,7 @@ use crate::report::EXIT_CODES;
 #[command(
     name = "remix",
     version,
-    after_help = EXIT_CODES,
+    after_help = exit::help(ExitCommand::Remix),
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -56,7 +55,7 @@ pub enum Command {
     /// Remix a folder or list of images (or a manifest), concurrently,
     /// with a journal so that a re-run skips what finished and nothing is
     /// paid for twice.
-    #[command(after_help = BATCH_HELP)]
+    #[command(after_help = crate::batch::batch_help())]
     Batch(BatchArgs),
 }
 

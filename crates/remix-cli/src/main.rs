@@ -3,11 +3,13 @@
 //! - `args`: the command line, with help from remix-client's tables;
 //! - `request`: flags (or a request file) into a checked request;
 //! - `run`: one remix, its dry run, and the downloads;
-//! - `report`: exit codes, error lines, summaries and progress bars;
+//! - `exit`: the exit codes, one table for both help texts and every exit;
+//! - `report`: error lines, summaries and progress bars;
 //! - `batch`: `remix batch`, many images with a journal.
 
 mod args;
 mod batch;
+mod exit;
 mod report;
 mod request;
 mod run;
@@ -32,18 +34,18 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            return exit::Exit::Internal.into();
         }
     };
     let outcome = match cli.command {
         Some(args::Command::Batch(batch)) => runtime.block_on(batch::run(batch)),
-        None => runtime.block_on(run::run(cli)).map(|()| 0),
+        None => runtime.block_on(run::run(cli)).map(|()| exit::Exit::Success),
     };
     match outcome {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => exit.into(),
         Err(failure) => {
             failure.print();
-            ExitCode::from(failure.code)
+            failure.exit.into()
         }
     }
 }

@@ -4,22 +4,14 @@
 use std::io::IsTerminal;
 use std::time::SystemTime;
 
-use remix_client::{ApiErrorKind, Error, Progress, RemixResponse};
+use remix_client::{ApiErrorKind, Error, Progress, RemixResponse, Setting};
 
-/// The exit codes, as `--help` documents them.
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  2  usage error or invalid request: nothing was uploaded
-  3  the API answered with an error
-  4  network error or timeout
-  5  the answer could not be decoded
-  6  the remix succeeded but a download failed (or would overwrite a file)";
+use crate::exit::Exit;
 
 /// A failure with its exit code and a hint on what to change.
 #[derive(Debug)]
 pub struct Failure {
-    pub code: u8,
+    pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -28,7 +20,7 @@ impl Failure {
     /// A usage error (exit code 2): nothing was uploaded.
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
         Failure {
-            code: 2,
+            exit: Exit::Usage,
             message: message.into(),
             hint: Some(hint.into()),
         }
@@ -80,7 +72,7 @@ fn api_hint(kind: ApiErrorKind) -> &'static str {
 /// The failure for a client error: its exit code and a hint. `from_file`
 /// says whether the request came from `--request-file`.
 pub fn from_error(error: &Error, from_file: bool) -> Failure {
-    let (code, hint) = match error {
+    let (exit, hint) = match error {
         Error::InvalidRequest(e) => {
             let field = &e.first().field;
             let hint = if from_file {
@@ -88,32 +80,32 @@ pub fn from_error(error: &Error, from_file: bool) -> Failure {
             } else {
                 format!("fix {}", flag_for(field))
             };
-            (2, Some(hint))
+            (Exit::Usage, Some(hint))
         }
         Error::InvalidImage(_) => (
-            2,
+            Exit::Usage,
             Some("pass a PNG, JPEG or WebP of at most 10 MiB with --image".into()),
         ),
         Error::Config { setting, .. } => (
-            2,
-            Some(match *setting {
-                "api_key" => "pass --api-key or set REMIX_API_KEY".into(),
-                "base_url" => "fix --base-url or REMIX_BASE_URL".into(),
-                "root_certificates" => "pass a PEM file of certificates with --ca-cert".into(),
+            Exit::Usage,
+            Some(match setting {
+                Setting::ApiKey => "pass --api-key or set REMIX_API_KEY".into(),
+                Setting::BaseUrl => "fix --base-url or REMIX_BASE_URL".into(),
+                Setting::RootCertificates => "pass a PEM file of certificates with --ca-cert".into(),
                 _ => "check the flags".into(),
             }),
         ),
-        Error::Api(api) => (3, Some(api_hint(api.kind()).to_string())),
-        Error::Transport { .. } => (4, Some("check --base-url and the network".into())),
-        Error::Timeout { .. } => (4, Some("raise --timeout, or try again later".into())),
+        Error::Api(api) => (Exit::Api, Some(api_hint(api.kind()).to_string())),
+        Error::Transport { .. } => (Exit::Network, Some("check --base-url and the network".into())),
+        Error::Timeout { .. } => (Exit::Network, Some("raise --timeout, or try again later".into())),
         Error::Decode { .. } => (
-            5,
+            Exit::Decode,
             Some("the server answered in a shape this client does not know".into()),
         ),
-        _ => (1, None),
+        _ => (Exit::Internal, None),
     };
     Failure {
-        code,
+        exit,
         message: error.to_string(),
         hint,
     }
@@ -188,4 +180,36 @@ pub fn progress_bar(label: &str, total: u64) -> Option<(indicatif::ProgressBar, 
         handle.set_position(done);
     });
     Some((bar, progress))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::flag_for;
+
+    /// Every field of the request (the properties of the checked-in JSON
+    /// Schema of `ImageRequest`) maps to a flag the command line declares.
+    #[test]
+    fn every_request_field_maps_to_a_real_flag() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../openapi/image_request.schema.json")).unwrap();
+        let command = crate::args::Cli::command();
+        let longs: Vec<String> = command
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        let fields = schema["properties"].as_object().unwrap();
+        assert!(fields.len() >= 10, "{fields:?}");
+        for field in fields.keys() {
+            let flag = flag_for(field);
+            assert_ne!(flag, "--request-file", "`{field}` has no flag of its own");
+            assert!(
+                longs.iter().any(|l| l == flag),
+                "`{field}` maps to {flag}, which is not a flag"
+            );
+        }
+        assert_eq!(flag_for("color_palette.members[0].color_hex"), "--color");
+        assert!(longs.iter().any(|l| l == "--color"));
+    }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use remix_client::{Client, ClientBuilder, Config, DownloadError, Downloader, ImageFile, ImageRequest, RemixResponse};
 
 use crate::args::{Cli, ConnectionFlags};
+use crate::exit::Exit;
 use crate::report::{Failure, PROGRESS_MIN, from_error, progress_bar, summary};
 use crate::request;
 
@@ -199,7 +200,7 @@ fn download_failure(error: DownloadError) -> Failure {
     let hint = match &error {
         DownloadError::Expired { at, .. } => {
             return Failure {
-                code: 6,
+                exit: Exit::Download,
                 message: format!(
                     "the image link expired at {}: image links last 24 hours; remix again for new ones",
                     httpdate::fmt_http_date(*at)
@@ -212,7 +213,7 @@ fn download_failure(error: DownloadError) -> Failure {
         _ => "check the network and the download directory",
     };
     Failure {
-        code: 6,
+        exit: Exit::Download,
         message: format!("download failed: {error}"),
         hint: Some(hint.into()),
     }

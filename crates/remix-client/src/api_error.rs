@@ -69,6 +69,9 @@ pub struct ApiError {
     pub(crate) body_prefix: String,
 }
 
+/// The `reject_reason` of a 429 sent because too many images are in flight.
+const INFLIGHT_LIMIT: &str = "inflight_limit";
+
 impl ApiError {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
@@ -91,6 +94,12 @@ impl ApiError {
     /// `inflight_limit`, `insufficient_funds`, `daily_limit`), if any.
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_deref()
+    }
+    /// Whether the server refused because too many images of this account
+    /// are in flight (a 429 with reason `inflight_limit`): sending fewer at
+    /// once helps, unlike a plan or balance limit.
+    pub fn is_inflight_limit(&self) -> bool {
+        self.status == 429 && self.reason.as_deref() == Some(INFLIGHT_LIMIT)
     }
     /// The request id, from the body or the `x-request-id` header.
     pub fn request_id(&self) -> Option<&str> {
@@ -249,6 +258,9 @@ mod tests {
         let e = api_error(429, br#"{"error":"too many","reject_reason":"inflight_limit"}"#, 3);
         assert_eq!((e.kind(), e.message()), (ApiErrorKind::RateLimited, "too many"));
         assert_eq!(e.reason(), Some("inflight_limit"));
+        assert!(e.is_inflight_limit());
+        assert!(!api_error(429, br#"{"error":"x","reject_reason":"daily_limit"}"#, 1).is_inflight_limit());
+        assert!(!api_error(400, br#"{"error":"x","reject_reason":"inflight_limit"}"#, 1).is_inflight_limit());
         assert_eq!(e.attempts(), 3);
         let e = api_error(
             402,

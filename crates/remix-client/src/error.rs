@@ -24,8 +24,8 @@ pub enum Error {
     #[error("invalid client configuration: {setting}: {reason}")]
     #[non_exhaustive]
     Config {
-        /// The setting at fault (`api_key`, `base_url`, ...).
-        setting: &'static str,
+        /// The setting at fault.
+        setting: Setting,
         /// What is wrong with it.
         reason: String,
     },
@@ -88,8 +88,50 @@ fn last_error_suffix(last: &Option<Box<Error>>) -> String {
     }
 }
 
+/// A client setting, as [`Error::Config`] names the one at fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Setting {
+    /// The API key ([`ClientBuilder::api_key`](crate::ClientBuilder::api_key), `REMIX_API_KEY`).
+    ApiKey,
+    /// The base URL ([`ClientBuilder::base_url`](crate::ClientBuilder::base_url)).
+    BaseUrl,
+    /// Extra trusted roots ([`ClientBuilder::root_certificates_pem`](crate::ClientBuilder::root_certificates_pem)).
+    RootCertificates,
+    /// [`Config::connect_timeout`](crate::Config::connect_timeout).
+    ConnectTimeout,
+    /// [`Config::attempt_timeout`](crate::Config::attempt_timeout).
+    AttemptTimeout,
+    /// [`Config::deadline`](crate::Config::deadline).
+    Deadline,
+    /// The backoff steps ([`Config::initial_backoff`](crate::Config::initial_backoff),
+    /// [`Config::max_backoff`](crate::Config::max_backoff)).
+    Backoff,
+}
+
+impl Setting {
+    /// Its name in messages: `api_key`, `base_url`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Setting::ApiKey => "api_key",
+            Setting::BaseUrl => "base_url",
+            Setting::RootCertificates => "root_certificates",
+            Setting::ConnectTimeout => "connect_timeout",
+            Setting::AttemptTimeout => "attempt_timeout",
+            Setting::Deadline => "deadline",
+            Setting::Backoff => "backoff",
+        }
+    }
+}
+
+impl std::fmt::Display for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
-    pub(crate) fn config(setting: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn config(setting: Setting, reason: impl Into<String>) -> Self {
         Error::Config {
             setting,
             reason: reason.into(),

@@ -19,7 +19,7 @@ mod wire;
 pub use api_error::{ApiError, ApiErrorKind};
 pub use client::{ApiKey, Client, ClientBuilder, Config, RemixOutput, RetryEvent};
 pub use download::{DownloadError, Downloader};
-pub use error::{Error, TimeoutPhase};
+pub use error::{Error, Setting, TimeoutPhase};
 pub use image::{ImageError, ImageFile, ImageFormat};
 pub use models::{Model, ModelField};
 pub use request::{ColorMember, ColorPalette, ImageRequest, ImageRequestBuilder, InvalidRequest, Rule, Violation};

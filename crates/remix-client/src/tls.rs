@@ -2,7 +2,7 @@
 //! features choose, and extra root certificates (for a private gateway, or
 //! a test server with its own certificate authority).
 
-use crate::error::Error;
+use crate::error::{Error, Setting};
 
 /// PEM text of extra root certificates, parsed when a client is built.
 #[derive(Debug, Clone, Default)]
@@ -46,9 +46,12 @@ fn merge(builder: reqwest::ClientBuilder, pems: &[Vec<u8>]) -> Result<reqwest::C
     let mut certificates = Vec::new();
     for pem in pems {
         let parsed = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| Error::config("root_certificates", format!("not PEM certificates: {e}")))?;
+            .map_err(|e| Error::config(Setting::RootCertificates, format!("not PEM certificates: {e}")))?;
         if parsed.is_empty() {
-            return Err(Error::config("root_certificates", "the PEM text holds no certificate"));
+            return Err(Error::config(
+                Setting::RootCertificates,
+                "the PEM text holds no certificate",
+            ));
         }
         certificates.extend(parsed);
     }
@@ -58,7 +61,7 @@ fn merge(builder: reqwest::ClientBuilder, pems: &[Vec<u8>]) -> Result<reqwest::C
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
 fn merge(_: reqwest::ClientBuilder, _: &[Vec<u8>]) -> Result<reqwest::ClientBuilder, Error> {
     Err(Error::config(
-        "root_certificates",
+        Setting::RootCertificates,
         "this build of remix-client has no TLS (enable its `rustls` or `native-tls` feature)",
     ))
 }
@@ -79,7 +82,7 @@ mod tests {
             matches!(
                 err,
                 Error::Config {
-                    setting: "root_certificates",
+                    setting: Setting::RootCertificates,
                     ..
                 }
             ),

@@ -18,15 +18,15 @@ use std::time::Instant;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-pub use summary::BATCH_HELP;
-
 use crate::args::BatchArgs;
+use crate::exit::Exit;
 use crate::report::Failure;
 use crate::request;
 use crate::run::{client_builder, downloader};
 use items::Item;
 use journal::{Journal, Outcome, State};
 use runner::{Limiter, Shared};
+pub use summary::batch_help;
 use summary::{Named, Summary};
 
 /// The items of the command line: a manifest's, or the images' with the
@@ -74,7 +74,7 @@ fn sayer(bar: Option<indicatif::ProgressBar>) -> Arc<dyn Fn(String) + Send + Syn
 }
 
 /// Runs `remix batch` and returns its exit code.
-pub async fn run(args: BatchArgs) -> Result<u8, Failure> {
+pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
     let started = Instant::now();
     let (items, notes) = gather(&args)?;
     items::check(&items).await?;
@@ -210,7 +210,7 @@ fn record(
 
 fn journal_failure(path: &std::path::Path, error: &std::io::Error) -> Failure {
     Failure {
-        code: 1,
+        exit: Exit::Internal,
         message: format!("cannot write the journal in {}: {error}", path.display()),
         hint: Some("nothing more was sent; fix the folder and run the same command again".into()),
     }

@@ -12,6 +12,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::items::Item;
 use super::journal::{self, Entry, Journal, Link, Outcome};
+use crate::exit::Exit;
 use crate::report::from_error;
 
 /// How many items may be in flight, lowered when the server says too many
@@ -131,9 +132,7 @@ impl Pressure {
 
 /// Whether an error says the server has too many images in flight.
 pub fn is_inflight_limit(error: &Error) -> bool {
-    error
-        .api()
-        .is_some_and(|api| api.status() == 429 && api.reason() == Some("inflight_limit"))
+    error.api().is_some_and(remix_client::ApiError::is_inflight_limit)
 }
 
 fn failed(error: &Error) -> Outcome {
@@ -248,7 +247,7 @@ pub fn watch_interrupts(stop: watch::Sender<bool>, say: Arc<dyn Fn(String) + Sen
         let _ = stop.send(true);
         if tokio::signal::ctrl_c().await.is_ok() {
             say("quitting; the journal holds every line written so far".into());
-            std::process::exit(130);
+            std::process::exit(Exit::Interrupted.code().into());
         }
     });
 }

@@ -9,9 +9,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::journal::Outcome;
+use crate::exit::{self, Exit};
 
-/// `remix batch --help`'s account of the journal, interrupts and exit codes.
-pub const BATCH_HELP: &str = "\
+/// `remix batch --help`'s account of the journal and interrupts.
+const BATCH_ABOUT: &str = "\
 The journal: --out DIR holds journal.jsonl, which gets one line when an item
 is sent and one when it finishes (its outcome, request id, task or image
 links, saved files, or the error), each synced to disk. Running the same
@@ -22,16 +23,13 @@ off by a crash is reported and ignored.
 
 Ctrl-C stops starting new items; those in flight finish and are journaled,
 then remix exits with 130. A second Ctrl-C exits at once (the journal stays
-valid: every line is whole or ignored).
+valid: every line is whole or ignored).";
 
-Exit codes:
-  0    every item succeeded (in this run or an earlier one)
-  2    usage error, or a bad input or manifest line: nothing was sent
-  6    every remix succeeded, but some downloads failed
-  7    some items failed (the summary and the journal say why)
-  8    none failed, but items interrupted earlier were not sent again
-       (they may have been charged; --resend-interrupted sends them)
-  130  stopped by Ctrl-C";
+/// `remix batch --help`'s text after the options: the journal, interrupts
+/// and the exit codes (from [`crate::exit`]).
+pub fn batch_help() -> String {
+    format!("{BATCH_ABOUT}\n\n{}", exit::help(exit::Command::Batch))
+}
 
 /// One item the summary names.
 #[derive(Debug, Clone, Serialize)]
@@ -56,7 +54,12 @@ pub struct Summary {
     pub stopped: bool,
     pub seconds: f64,
     pub journal: PathBuf,
-    pub exit_code: u8,
+    #[serde(serialize_with = "exit_code")]
+    pub exit_code: Exit,
+}
+
+fn exit_code<S: serde::Serializer>(exit: &Exit, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u8(exit.code())
 }
 
 impl Summary {
@@ -91,15 +94,15 @@ impl Summary {
     pub fn finish(&mut self, elapsed: Duration) {
         self.seconds = (elapsed.as_secs_f64() * 10.0).round() / 10.0;
         self.exit_code = if self.stopped {
-            130
+            Exit::Interrupted
         } else if !self.failed.is_empty() {
-            7
+            Exit::ItemsFailed
         } else if !self.interrupted_not_resent.is_empty() {
-            8
+            Exit::InterruptedNotResent
         } else if !self.download_failures.is_empty() {
-            6
+            Exit::Download
         } else {
-            0
+            Exit::Success
         };
     }
 
@@ -182,7 +185,7 @@ mod tests {
     fn exit_codes_follow_the_help() {
         let finish = |summary: &mut Summary| {
             summary.finish(Duration::ZERO);
-            summary.exit_code
+            summary.exit_code.code()
         };
         let mut all_ok = Summary::default();
         all_ok.count(Path::new("a.png"), &ok(), true);
@@ -202,6 +205,6 @@ mod tests {
         assert_eq!(finish(&mut interrupted), 7);
         interrupted.stopped = true;
         assert_eq!(finish(&mut interrupted), 130);
-        assert!(BATCH_HELP.contains("  7    some items failed"));
+        assert!(batch_help().contains("  7    some items failed"));
     }
 }

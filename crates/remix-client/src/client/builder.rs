@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Client, Inner};
-use crate::error::Error;
+use crate::error::{Error, Setting};
 use crate::tls::{self, ExtraRoots};
 
 /// An API key. Its `Debug` and `Display` print `[redacted]`, so it never
@@ -107,9 +107,9 @@ impl Config {
     /// Checks the settings that cannot work.
     fn check(&self) -> Result<(), Error> {
         for (setting, value) in [
-            ("connect_timeout", self.connect_timeout),
-            ("attempt_timeout", self.attempt_timeout),
-            ("deadline", self.deadline),
+            (Setting::ConnectTimeout, self.connect_timeout),
+            (Setting::AttemptTimeout, self.attempt_timeout),
+            (Setting::Deadline, self.deadline),
         ] {
             if value.is_zero() {
                 return Err(Error::config(setting, "must be longer than zero"));
@@ -117,7 +117,7 @@ impl Config {
         }
         if self.initial_backoff > self.max_backoff {
             return Err(Error::config(
-                "backoff",
+                Setting::Backoff,
                 format!(
                     "the initial step ({:?}) is longer than the largest ({:?})",
                     self.initial_backoff, self.max_backoff
@@ -252,7 +252,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let key = self.api_key.ok_or_else(|| {
             Error::config(
-                "api_key",
+                Setting::ApiKey,
                 "no API key was given (set it with .api_key(..) or REMIX_API_KEY)",
             )
         })?;
@@ -263,7 +263,7 @@ impl ClientBuilder {
         self.config.check()?;
         if base_url.starts_with("https://") && !tls::HAS_TLS {
             return Err(Error::config(
-                "base_url",
+                Setting::BaseUrl,
                 "this build of remix-client has no TLS (enable its `rustls` or `native-tls` feature)",
             ));
         }
@@ -273,7 +273,7 @@ impl ClientBuilder {
             .user_agent(concat!("remix-client/", env!("CARGO_PKG_VERSION")));
         let http = self.roots.apply(http)?;
         let raw = remix_raw::Client::new_with_bearer_token(&base_url, key.expose_secret(), http)
-            .map_err(|e| Error::config("api_key", e.to_string()))?;
+            .map_err(|e| Error::config(Setting::ApiKey, e.to_string()))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 raw,
@@ -300,7 +300,7 @@ impl fmt::Debug for ClientBuilder {
 
 /// Checks a base URL and returns it without a trailing `/`.
 fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
-    let bad = |reason: String| Error::config("base_url", reason);
+    let bad = |reason: String| Error::config(Setting::BaseUrl, reason);
     let parsed = reqwest::Url::parse(url).map_err(|e| bad(format!("{url:?} is not a URL: {e}")))?;
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(bad(format!("{url:?} must not have a query or a fragment")));
@@ -368,7 +368,16 @@ mod tests {
     #[test]
     fn building_without_a_key_names_the_setting() {
         let err = Client::builder().build().unwrap_err();
-        assert!(matches!(err, Error::Config { setting: "api_key", .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::Config {
+                    setting: Setting::ApiKey,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -390,7 +399,7 @@ mod tests {
             matches!(
                 err,
                 Error::Config {
-                    setting: "deadline",
+                    setting: Setting::Deadline,
                     ..
                 }
             ),

@@ -17,7 +17,7 @@ use builder::RetryObserver;
 pub use builder::{ApiKey, ClientBuilder, Config, RetryEvent};
 use tracing::{Instrument, debug, field, info_span, warn};
 
-use crate::error::{Error, TimeoutPhase};
+use crate::error::{Error, Setting, TimeoutPhase};
 use crate::image::ImageFile;
 use crate::request::ImageRequest;
 use crate::response::RemixResponse;
@@ -80,7 +80,8 @@ impl Client {
     /// A client from the environment: `REMIX_API_KEY` (required) and
     /// `REMIX_BASE_URL` (optional).
     pub fn from_env() -> Result<Self, Error> {
-        let key = std::env::var("REMIX_API_KEY").map_err(|_| Error::config("api_key", "REMIX_API_KEY is not set"))?;
+        let key =
+            std::env::var("REMIX_API_KEY").map_err(|_| Error::config(Setting::ApiKey, "REMIX_API_KEY is not set"))?;
         let mut builder = Client::builder().api_key(key);
         if let Ok(url) = std::env::var("REMIX_BASE_URL")
             && !url.is_empty()
