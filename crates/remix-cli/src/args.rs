@@ -55,7 +55,7 @@ pub enum Command {
     /// Remix a folder or list of images (or a manifest), concurrently,
     /// with a journal so that a re-run skips what finished and nothing is
     /// paid for twice.
-    #[command(after_help = crate::batch::batch_help())]
+    #[command(after_help = batch_help())]
     Batch(BatchArgs),
 }
 
@@ -246,6 +246,26 @@ fn range_help(what: &str, range: std::ops::RangeInclusive<u32>, default: u32) ->
         range.start(),
         range.end()
     )
+}
+
+/// `remix batch --help`'s account of the journal and interrupts.
+const BATCH_ABOUT: &str = "\
+The journal: --out DIR holds journal.jsonl, which gets one line when an item
+is sent and one when it finishes (its outcome, request id, task or image
+links, saved files, or the error), each synced to disk. Running the same
+command again skips what finished. Items that failed are sent again only
+with --retry-failed. Items in flight when a run died may have been charged:
+they are listed, and sent again only with --resend-interrupted. A line cut
+off by a crash is reported and ignored.
+
+Ctrl-C stops starting new items; those in flight finish and are journaled,
+then remix exits with 130. A second Ctrl-C exits at once (the journal stays
+valid: every line is whole or ignored).";
+
+/// `remix batch --help`'s text after the options: the journal, interrupts
+/// and the exit codes (from [`crate::exit`]).
+pub fn batch_help() -> String {
+    format!("{BATCH_ABOUT}\n\n{}", exit::help(ExitCommand::Batch))
 }
 
 #[cfg(test)]

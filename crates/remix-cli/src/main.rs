@@ -2,6 +2,8 @@
 //!
 //! - `args`: the command line, with help from remix-client's tables;
 //! - `request`: flags (or a request file) into a checked request;
+//! - `connection`: the client and downloader the connection flags describe
+//!   (shared by `run` and `batch`);
 //! - `run`: one remix, its dry run, and the downloads;
 //! - `exit`: the exit codes, one table for both help texts and every exit;
 //! - `report`: error lines, summaries and progress bars;
@@ -9,6 +11,7 @@
 
 mod args;
 mod batch;
+mod connection;
 mod exit;
 mod report;
 mod request;

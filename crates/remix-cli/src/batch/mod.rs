@@ -19,14 +19,13 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::args::BatchArgs;
+use crate::connection::{client_builder, downloader};
 use crate::exit::Exit;
 use crate::report::Failure;
 use crate::request;
-use crate::run::{client_builder, downloader};
 use items::Item;
 use journal::{Journal, Outcome, State};
 use runner::{Limiter, Shared};
-pub use summary::batch_help;
 use summary::{Named, Summary};
 
 /// The items of the command line: a manifest's, or the images' with the

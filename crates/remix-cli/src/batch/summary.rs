@@ -9,27 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::journal::Outcome;
-use crate::exit::{self, Exit};
-
-/// `remix batch --help`'s account of the journal and interrupts.
-const BATCH_ABOUT: &str = "\
-The journal: --out DIR holds journal.jsonl, which gets one line when an item
-is sent and one when it finishes (its outcome, request id, task or image
-links, saved files, or the error), each synced to disk. Running the same
-command again skips what finished. Items that failed are sent again only
-with --retry-failed. Items in flight when a run died may have been charged:
-they are listed, and sent again only with --resend-interrupted. A line cut
-off by a crash is reported and ignored.
-
-Ctrl-C stops starting new items; those in flight finish and are journaled,
-then remix exits with 130. A second Ctrl-C exits at once (the journal stays
-valid: every line is whole or ignored).";
-
-/// `remix batch --help`'s text after the options: the journal, interrupts
-/// and the exit codes (from [`crate::exit`]).
-pub fn batch_help() -> String {
-    format!("{BATCH_ABOUT}\n\n{}", exit::help(exit::Command::Batch))
-}
+use crate::exit::Exit;
 
 /// One item the summary names.
 #[derive(Debug, Clone, Serialize)]
@@ -205,6 +185,6 @@ mod tests {
         assert_eq!(finish(&mut interrupted), 7);
         interrupted.stopped = true;
         assert_eq!(finish(&mut interrupted), 130);
-        assert!(batch_help().contains("  7    some items failed"));
+        assert!(crate::args::batch_help().contains("  7    some items failed"));
     }
 }
