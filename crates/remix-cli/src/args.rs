@@ -216,8 +216,8 @@ pub struct ConnectionFlags {
 
 fn image_help() -> String {
     format!(
-        "The source image: PNG, JPEG or WebP, at most {} MiB.",
-        limits::MAX_IMAGE_BYTES / (1024 * 1024)
+        "The source image: PNG, JPEG or WebP, at most {}.",
+        limits::describe_bytes(limits::MAX_IMAGE_BYTES)
     )
 }
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use remix_client::{Client, ClientBuilder, Config, DownloadError, Downloader};
+use remix_client::{Client, ClientBuilder, Config, DownloadError, Downloader, limits};
 
 use crate::args::ConnectionFlags;
 use crate::exit::Exit;
@@ -74,14 +74,24 @@ pub fn download_failure(error: DownloadError) -> Failure {
             return Failure {
                 exit: Exit::Download,
                 message: format!(
-                    "the image link expired at {}: image links last 24 hours; remix again for new ones",
-                    httpdate::fmt_http_date(*at)
+                    "the image link expired at {}: image links last {}; remix again for new ones",
+                    httpdate::fmt_http_date(*at),
+                    limits::describe_hours(limits::IMAGE_LINK_LIFETIME)
                 ),
                 hint: None,
             };
         }
         DownloadError::Exists(_) => "choose an empty --download DIR, or move the file away",
-        DownloadError::Status { .. } => "image links expire after about 24 hours",
+        DownloadError::Status { .. } => {
+            return Failure {
+                exit: Exit::Download,
+                message: format!("download failed: {error}"),
+                hint: Some(format!(
+                    "image links expire after about {}",
+                    limits::describe_hours(limits::IMAGE_LINK_LIFETIME)
+                )),
+            };
+        }
         _ => "check the network and the download directory",
     };
     Failure {

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::time::SystemTime;
 
-use remix_client::{ApiErrorKind, Error, Progress, RemixResponse, Setting};
+use remix_client::{ApiErrorKind, Error, Progress, RemixResponse, Setting, limits};
 
 use crate::exit::Exit;
 
@@ -84,7 +84,10 @@ pub fn from_error(error: &Error, from_file: bool) -> Failure {
         }
         Error::InvalidImage(_) => (
             Exit::Usage,
-            Some("pass a PNG, JPEG or WebP of at most 10 MiB with --image".into()),
+            Some(format!(
+                "pass a PNG, JPEG or WebP of at most {} with --image",
+                limits::describe_bytes(limits::MAX_IMAGE_BYTES)
+            )),
         ),
         Error::Config { setting, .. } => (
             Exit::Usage,

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
+use crate::image::ImageFormat;
 use crate::limits::MAX_DOWNLOAD_BYTES;
 use crate::response::link_expiry;
 use crate::tls::ExtraRoots;
@@ -117,15 +118,14 @@ impl Downloader {
     /// `png` when its path has none of those.
     pub fn extension_for(url: &str) -> &'static str {
         let path = reqwest::Url::parse(url)
-            .map(|u| u.path().to_ascii_lowercase())
+            .map(|u| u.path().to_string())
             .unwrap_or_default();
-        if path.ends_with(".jpg") || path.ends_with(".jpeg") {
-            "jpg"
-        } else if path.ends_with(".webp") {
-            "webp"
-        } else {
-            "png"
-        }
+        std::path::Path::new(&path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(ImageFormat::from_extension)
+            .unwrap_or(ImageFormat::Png)
+            .extension()
     }
 
     /// Streams `url` into a new file at `path` and returns its size. Fails

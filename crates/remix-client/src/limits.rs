@@ -28,6 +28,26 @@ pub const PALETTE_MEMBERS: RangeInclusive<usize> = 1..=8;
 /// The largest image the API takes: 10 MiB.
 pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// How long the API's image links stay valid: 24 hours (Ideogram's links
+/// carry the exact time in their `exp`).
+pub const IMAGE_LINK_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// A byte count as people read it, in whole MiB where it is one (`10 MiB`),
+/// else in bytes: for messages that state a limit.
+pub fn describe_bytes(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// A duration in whole hours (`24 hours`), for messages.
+pub fn describe_hours(duration: std::time::Duration) -> String {
+    format!("{} hours", duration.as_secs() / 3600)
+}
+
 /// How many bytes of an error answer the client reads (the rest is
 /// discarded).
 pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
@@ -37,3 +57,15 @@ pub const BODY_PREFIX_LEN: usize = 512;
 
 /// The largest image [`Downloader`](crate::Downloader) saves: 256 MiB.
 pub const MAX_DOWNLOAD_BYTES: u64 = 256 * 1024 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_people_say_them() {
+        assert_eq!(describe_bytes(MAX_IMAGE_BYTES), "10 MiB");
+        assert_eq!(describe_bytes(1000), "1000 bytes");
+        assert_eq!(describe_hours(IMAGE_LINK_LIFETIME), "24 hours");
+    }
+}

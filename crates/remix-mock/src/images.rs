@@ -57,7 +57,7 @@ impl ImageStore {
 /// A link's signature: a hash of the id and the expiry, so that an edited
 /// `exp` is refused.
 fn signature(id: &str, expires_at: u64) -> String {
-    format!("{:016x}", crate::fnv1a(id.bytes().chain(expires_at.to_be_bytes())))
+    format!("{:016x}", crate::fnv1a(&[id.as_bytes(), &expires_at.to_be_bytes()]))
 }
 
 /// The size of the images for a request: its resolution, else the listed

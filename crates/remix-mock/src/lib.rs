@@ -39,8 +39,8 @@ pub use faults::Fault;
 pub use images::image_size;
 pub use parts::PARTS;
 
-/// How long native links stay valid by default: 24 hours, as Ideogram's.
-pub const DEFAULT_LINK_TTL: u64 = 24 * 60 * 60;
+/// How long native links stay valid by default, in seconds: as Ideogram's.
+pub const DEFAULT_LINK_TTL: u64 = remix_client::limits::IMAGE_LINK_LIFETIME.as_secs();
 
 /// How the mock behaves.
 #[derive(Debug, Clone)]
@@ -113,11 +113,15 @@ pub(crate) fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-/// FNV-1a, 64 bits: link signatures and the log's image hashes.
-pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// FNV-1a, 64 bits, of the slices one after the other: link signatures
+/// and the log's image hashes.
+pub(crate) fn fnv1a(parts: &[&[u8]]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    for part in parts {
+        hasher.write(part);
+    }
+    hasher.finish()
 }
 
 /// RFC 3339 text of a Unix time, in UTC.

@@ -118,11 +118,7 @@ impl AppState {
         let drawn = if jitter_ms == 0 {
             0
         } else {
-            crate::fnv1a(
-                n.to_le_bytes()
-                    .into_iter()
-                    .chain(self.config.seed.unwrap_or(0).to_le_bytes()),
-            ) % (jitter_ms + 1)
+            crate::fnv1a(&[&n.to_le_bytes(), &self.config.seed.unwrap_or(0).to_le_bytes()]) % (jitter_ms + 1)
         };
         let wait = self.config.latency + std::time::Duration::from_millis(drawn);
         if !wait.is_zero() {
@@ -151,7 +147,8 @@ async fn validate(received: Received) -> Result<(ImageRequest, DynamicImage), St
     if let Some(size) = received.file_too_large {
         let max = limits::MAX_IMAGE_BYTES;
         problems.push(format!(
-            "`image_file` is {size} bytes; the API takes at most {max} bytes (10 MiB)"
+            "`image_file` is {size} bytes; the API takes at most {max} bytes ({})",
+            limits::describe_bytes(max)
         ));
     }
     let bytes = received.file.and_then(|(bytes, name)| {

@@ -3,15 +3,23 @@
 //! line. Every item is checked before anything is sent.
 
 use std::collections::HashMap;
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
-use remix_client::{ImageFile, ImageRequest};
+use remix_client::{ImageFile, ImageFormat, ImageRequest};
 use serde_json::Value;
 
 use crate::report::Failure;
 
-/// The file extensions a folder's images are found by.
-const IMAGE_EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
+/// `.png, .jpg, .jpeg or .webp`: the extensions a folder's images are
+/// recognized by, from [`ImageFormat::EXTENSIONS`].
+fn extension_list() -> String {
+    let names: Vec<String> = ImageFormat::EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
 
 /// One image to remix, with its request.
 #[derive(Debug, Clone)]
@@ -31,9 +39,9 @@ impl Item {
     fn new(image: PathBuf, request: ImageRequest, origin: String) -> Item {
         let full = std::fs::canonicalize(&image).unwrap_or_else(|_| image.clone());
         let text = format!("{}\n{}", full.display(), request.to_json());
-        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+        let mut hasher = fnv::FnvHasher::default();
+        hasher.write(text.as_bytes());
+        let hash = hasher.finish();
         Item {
             key: format!("{hash:016x}"),
             image,
@@ -67,7 +75,7 @@ fn folder_images(dir: &Path) -> Result<(Vec<PathBuf>, usize), Failure> {
             && path
                 .extension()
                 .and_then(|e| e.to_str())
-                .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                .is_some_and(|e| ImageFormat::from_extension(e).is_some());
         if is_image {
             images.push(path);
         } else if path.is_file() {
@@ -88,14 +96,15 @@ pub fn from_inputs(inputs: &[PathBuf], request: &ImageRequest) -> Result<(Vec<It
             let (images, others) = folder_images(input)?;
             if others > 0 {
                 notes.push(format!(
-                    "{}: {others} file(s) without a .png, .jpg, .jpeg or .webp name left out",
-                    input.display()
+                    "{}: {others} file(s) without a {} name left out",
+                    input.display(),
+                    extension_list()
                 ));
             }
             if images.is_empty() {
                 return Err(Failure::usage(
                     format!("the folder {} holds no image", input.display()),
-                    "give folders with .png, .jpg, .jpeg or .webp files",
+                    format!("give folders with {} files", extension_list()),
                 ));
             }
             items.extend(images.into_iter().map(|path| {

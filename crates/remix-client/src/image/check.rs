@@ -42,6 +42,26 @@ impl ImageFormat {
         }
     }
 
+    /// Every format, in the order messages list them.
+    pub const ALL: [ImageFormat; 3] = [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Webp];
+
+    /// The file extensions (lower case) that name each format.
+    pub const EXTENSIONS: [(&'static str, ImageFormat); 4] = [
+        ("png", ImageFormat::Png),
+        ("jpg", ImageFormat::Jpeg),
+        ("jpeg", ImageFormat::Jpeg),
+        ("webp", ImageFormat::Webp),
+    ];
+
+    /// The format a file extension names (`png`, `JPG`, `jpeg`, `webp`),
+    /// compared case-insensitively.
+    pub fn from_extension(extension: &str) -> Option<ImageFormat> {
+        Self::EXTENSIONS
+            .iter()
+            .find(|(e, _)| e.eq_ignore_ascii_case(extension))
+            .map(|(_, format)| *format)
+    }
+
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {
@@ -63,7 +83,10 @@ pub enum ImageError {
         name: String,
     },
     /// The file is larger than the API takes.
-    #[error("`image_file` {name:?} is {size} bytes; the API takes at most {max} bytes (10 MiB)")]
+    #[error(
+        "`image_file` {name:?} is {size} bytes; the API takes at most {max} bytes ({})",
+        crate::limits::describe_bytes(*max)
+    )]
     TooLarge {
         /// The file name.
         name: String,
