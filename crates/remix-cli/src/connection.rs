@@ -8,7 +8,7 @@ use remix_client::{Client, ClientBuilder, Config, DownloadError, Downloader, lim
 
 use crate::args::ConnectionFlags;
 use crate::exit::Exit;
-use crate::report::{Failure, from_error};
+use crate::report::{Failure, RequestOrigin, from_error};
 
 /// The PEM text of `--ca-cert`, if given.
 fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
@@ -32,7 +32,9 @@ pub fn downloader(flags: &ConnectionFlags) -> Result<Downloader, Failure> {
 
 /// The client the connection flags describe.
 pub fn build_client(flags: &ConnectionFlags) -> Result<Client, Failure> {
-    client_builder(flags)?.build().map_err(|e| from_error(&e, false))
+    client_builder(flags)?
+        .build()
+        .map_err(|e| from_error(&e, RequestOrigin::Flags))
 }
 
 /// The client builder the connection flags describe, checked.

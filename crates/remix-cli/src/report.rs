@@ -69,13 +69,22 @@ fn api_hint(kind: ApiErrorKind) -> &'static str {
     }
 }
 
-/// The failure for a client error: its exit code and a hint. `from_file`
-/// says whether the request came from `--request-file`.
-pub fn from_error(error: &Error, from_file: bool) -> Failure {
+/// Where the request came from, so that a hint names what to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestOrigin {
+    /// The request flags (`--prompt`, `--num-images`, ...).
+    Flags,
+    /// `--request-file`'s JSON.
+    File,
+}
+
+/// The failure for a client error: its exit code and a hint on what to
+/// change, in terms of where the request came from.
+pub fn from_error(error: &Error, origin: RequestOrigin) -> Failure {
     let (exit, hint) = match error {
         Error::InvalidRequest(e) => {
             let field = &e.first().field;
-            let hint = if from_file {
+            let hint = if origin == RequestOrigin::File {
                 format!("fix `{field}` in the --request-file JSON")
             } else {
                 format!("fix {}", flag_for(field))

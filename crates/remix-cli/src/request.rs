@@ -10,7 +10,7 @@ use remix_client::{
 };
 
 use crate::args::{RequestArgs, RequestFlags};
-use crate::report::{Failure, from_error};
+use crate::report::{Failure, RequestOrigin, from_error};
 
 /// Parses an enum flag: a known wire value (or a shorthand the caller
 /// resolved), or a value in wire form that this version does not know,
@@ -96,7 +96,7 @@ fn color(value: &str) -> Result<ColorMember, Failure> {
 fn from_file(path: &Path) -> Result<ImageRequest, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display()), "check --request-file"))?;
-    ImageRequest::from_json(&text).map_err(|e| from_error(&Error::InvalidRequest(e), true))
+    ImageRequest::from_json(&text).map_err(|e| from_error(&Error::InvalidRequest(e), RequestOrigin::File))
 }
 
 /// The request from a request file or the flags, checked.
@@ -137,7 +137,8 @@ fn from_flags(flags: &RequestFlags) -> Result<ImageRequest, Failure> {
         let members = flags.color.iter().map(|c| color(c)).collect::<Result<Vec<_>, _>>()?;
         b = b.color_palette(ColorPalette::members(members));
     }
-    b.build().map_err(|e| from_error(&Error::InvalidRequest(e), false))
+    b.build()
+        .map_err(|e| from_error(&Error::InvalidRequest(e), RequestOrigin::Flags))
 }
 
 fn set_enums(mut b: ImageRequestBuilder, flags: &RequestFlags) -> Result<ImageRequestBuilder, Failure> {

@@ -7,7 +7,7 @@ use remix_client::{Client, Downloader, ImageFile, ImageRequest, RemixResponse};
 
 use crate::args::Cli;
 use crate::connection::{build_client, download_failure, downloader};
-use crate::report::{Failure, PROGRESS_MIN, from_error, progress_bar, summary};
+use crate::report::{Failure, PROGRESS_MIN, RequestOrigin, from_error, progress_bar, summary};
 use crate::request;
 
 /// Runs one remix (`remix` without a command).
@@ -19,7 +19,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         .ok_or_else(|| Failure::usage("--image is required", "pass --image PATH"))?;
     let image = ImageFile::from_path(path)
         .await
-        .map_err(|e| from_error(&e.into(), false))?;
+        .map_err(|e| from_error(&e.into(), RequestOrigin::Flags))?;
     if let Some(dir) = &cli.download
         && !dir.is_dir()
     {
@@ -33,7 +33,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         return Ok(());
     }
     let client = build_client(&cli.connection)?;
-    let output = send(&client, &request, image, cli.request.request_file.is_some()).await?;
+    let origin = if cli.request.request_file.is_some() {
+        RequestOrigin::File
+    } else {
+        RequestOrigin::Flags
+    };
+    let output = send(&client, &request, image, origin).await?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&output.json()).unwrap_or_default());
     } else {
@@ -98,7 +103,7 @@ pub async fn send(
     client: &Client,
     request: &ImageRequest,
     image: ImageFile,
-    from_file: bool,
+    origin: RequestOrigin,
 ) -> Result<remix_client::RemixOutput, Failure> {
     let bar = progress_bar("upload", image.len());
     let image = match &bar {
@@ -112,7 +117,7 @@ pub async fn send(
     if let Some((bar, _)) = bar {
         bar.finish_and_clear();
     }
-    result.map_err(|e| from_error(&e, from_file))
+    result.map_err(|e| from_error(&e, origin))
 }
 
 /// Saves every image of a native answer into `dir` as `remix-N.EXT`.

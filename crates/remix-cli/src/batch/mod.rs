@@ -25,8 +25,8 @@ use crate::report::Failure;
 use crate::request;
 use items::Item;
 use journal::{Journal, Outcome, State};
-use runner::{Limiter, Shared};
-use summary::{Named, Summary};
+use runner::{BatchContext, Limiter};
+use summary::{ItemNote, Summary, WhichRun};
 
 /// The items of the command line: a manifest's, or the images' with the
 /// request flags.
@@ -50,11 +50,13 @@ fn plan(
     let mut pending = Vec::new();
     for item in items {
         match states.get(&item.key) {
-            Some(State::Finished(outcome @ Outcome::Ok { .. })) => summary.count(&item.image, outcome, false),
-            Some(State::Finished(outcome @ Outcome::Failed { .. })) if !args.retry_failed => {
-                summary.count(&item.image, outcome, false)
+            Some(State::Finished(outcome @ Outcome::Ok { .. })) => {
+                summary.count(&item.image, outcome, WhichRun::Earlier)
             }
-            Some(State::Interrupted) if !args.resend_interrupted => summary.interrupted_not_resent.push(Named {
+            Some(State::Finished(outcome @ Outcome::Failed { .. })) if !args.retry_failed => {
+                summary.count(&item.image, outcome, WhichRun::Earlier)
+            }
+            Some(State::Interrupted) if !args.resend_interrupted => summary.interrupted_not_resent.push(ItemNote {
                 image: item.image.clone(),
                 error: None,
             }),
@@ -64,8 +66,11 @@ fn plan(
     pending
 }
 
+/// Says one line to the user (a note, a warning), context by the tasks.
+pub type Say = Arc<dyn Fn(String) + Send + Sync>;
+
 /// A line for the user, above the progress bar when there is one.
-fn sayer(bar: Option<indicatif::ProgressBar>) -> Arc<dyn Fn(String) + Send + Sync> {
+fn say_above_bar(bar: Option<indicatif::ProgressBar>) -> Say {
     Arc::new(move |line: String| match &bar {
         Some(bar) => bar.println(line),
         None => eprintln!("{line}"),
@@ -93,12 +98,12 @@ pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
     };
     let pending = plan(items, &past.states, &args, &mut summary);
     let bar = summary::progress_bar(pending.len());
-    let say = sayer(bar.clone());
+    let say = say_above_bar(bar.clone());
     for line in notes.iter().chain(&past.warnings) {
         say(format!("note: {line}"));
     }
-    let shared = Arc::new(shared(&args, journal, say.clone())?);
-    let outcome = send_all(shared, pending, bar.clone(), &mut summary, say).await;
+    let context = Arc::new(batch_context(&args, journal, say.clone())?);
+    let outcome = send_all(context, pending, bar.clone(), &mut summary, say).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -113,7 +118,7 @@ pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
 }
 
 /// The client, the limiter and the downloader every item shares.
-fn shared(args: &BatchArgs, journal: Journal, say: Arc<dyn Fn(String) + Send + Sync>) -> Result<Shared, Failure> {
+fn batch_context(args: &BatchArgs, journal: Journal, say: Say) -> Result<BatchContext, Failure> {
     let limiter = Arc::new(Limiter::new(args.concurrency));
     let pressure = Arc::new(runner::Pressure::new(limiter.clone(), say.clone()));
     let observer = pressure.clone();
@@ -124,13 +129,13 @@ fn shared(args: &BatchArgs, journal: Journal, say: Arc<dyn Fn(String) + Send + S
             }
         })
         .build()
-        .map_err(|e| crate::report::from_error(&e, false))?;
+        .map_err(|e| crate::report::from_error(&e, crate::report::RequestOrigin::Flags))?;
     let downloads = if args.download {
         Some((downloader(&args.connection)?, args.out.clone()))
     } else {
         None
     };
-    Ok(Shared {
+    Ok(BatchContext {
         client,
         journal,
         limiter,
@@ -142,11 +147,11 @@ fn shared(args: &BatchArgs, journal: Journal, say: Arc<dyn Fn(String) + Send + S
 /// Sends every pending item, at most the limit at once, until they are
 /// done or Ctrl-C stops new ones.
 async fn send_all(
-    shared: Arc<Shared>,
+    context: Arc<BatchContext>,
     pending: Vec<Item>,
     bar: Option<indicatif::ProgressBar>,
     summary: &mut Summary,
-    say: Arc<dyn Fn(String) + Send + Sync>,
+    say: Say,
 ) -> Result<(), Failure> {
     let (stop_tx, mut stop) = watch::channel(false);
     runner::watch_interrupts(stop_tx, say);
@@ -155,7 +160,7 @@ async fn send_all(
     let mut journal_error = None;
     for item in queue.by_ref() {
         let slot = tokio::select! {
-            slot = shared.limiter.acquire() => slot,
+            slot = context.limiter.acquire() => slot,
             _ = stop.wait_for(|stopped| *stopped) => {
                 summary.not_started += 1;
                 break;
@@ -168,13 +173,13 @@ async fn send_all(
             summary.not_started += 1;
             break;
         }
-        let (shared, bar) = (shared.clone(), bar.clone());
+        let (context, bar) = (context.clone(), bar.clone());
         tasks.spawn(async move {
-            let outcome = runner::process(&shared, &item).await;
+            let outcome = runner::remix_item(&context, &item).await;
             drop(slot);
             if let Some(bar) = &bar {
                 bar.inc(1);
-                bar.set_message(format!("{} in flight", shared.limiter.in_flight()));
+                bar.set_message(format!("{} in flight", context.limiter.in_flight()));
             }
             (item, outcome)
         });
@@ -185,7 +190,7 @@ async fn send_all(
         record(done, summary, &mut journal_error);
     }
     match journal_error {
-        Some(e) => Err(journal_failure(shared.journal.path(), &e)),
+        Some(e) => Err(journal_failure(context.journal.path(), &e)),
         None => Ok(()),
     }
 }
@@ -197,7 +202,7 @@ fn record(
     journal_error: &mut Option<std::io::Error>,
 ) {
     match done {
-        Ok((item, Ok(outcome))) => summary.count(&item.image, &outcome, true),
+        Ok((item, Ok(outcome))) => summary.count(&item.image, &outcome, WhichRun::This),
         Ok((_, Err(e))) => {
             journal_error.get_or_insert(e);
         }

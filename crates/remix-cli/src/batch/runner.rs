@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use remix_client::{Client, DownloadError, Downloader, Error, ImageFile, RemixResponse};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
+use super::Say;
 use super::items::Item;
 use super::journal::{self, Entry, Journal, Link, Outcome};
 use crate::exit::Exit;
-use crate::report::from_error;
+use crate::report::{RequestOrigin, from_error};
 
 /// How many items may be in flight, lowered when the server says too many
 /// are (a 429 with reason `inflight_limit`).
@@ -90,7 +91,7 @@ impl Limiter {
 }
 
 /// What every item's task shares.
-pub struct Shared {
+pub struct BatchContext {
     pub client: Client,
     pub journal: Journal,
     pub limiter: Arc<Limiter>,
@@ -105,11 +106,11 @@ pub struct Pressure {
     limiter: Arc<Limiter>,
     /// Said once: the concurrency was lowered.
     lowered: AtomicBool,
-    say: Arc<dyn Fn(String) + Send + Sync>,
+    say: Say,
 }
 
 impl Pressure {
-    pub fn new(limiter: Arc<Limiter>, say: Arc<dyn Fn(String) + Send + Sync>) -> Pressure {
+    pub fn new(limiter: Arc<Limiter>, say: Say) -> Pressure {
         Pressure {
             limiter,
             lowered: AtomicBool::new(false),
@@ -137,7 +138,7 @@ pub fn is_inflight_limit(error: &Error) -> bool {
 
 fn failed(error: &Error) -> Outcome {
     Outcome::Failed {
-        error: from_error(error, false).message,
+        error: from_error(error, RequestOrigin::Flags).message,
         status: error.status(),
         may_have_been_charged: error.may_have_been_charged(),
     }
@@ -146,10 +147,10 @@ fn failed(error: &Error) -> Outcome {
 /// Remixes one item: journals it as sent, sends it, downloads its images
 /// if asked, and journals how it ended. An error writing the journal stops
 /// here (`Err`), before anything more is sent.
-pub async fn process(shared: &Shared, item: &Item) -> std::io::Result<Outcome> {
+pub async fn remix_item(context: &BatchContext, item: &Item) -> std::io::Result<Outcome> {
     let image = match ImageFile::from_path(&item.image).await {
         Ok(image) => image,
-        Err(e) => return finish(shared, item, failed(&e.into())).await,
+        Err(e) => return finish(context, item, failed(&e.into())).await,
     };
     let sent = Entry::Sent {
         item: item.key.clone(),
@@ -157,32 +158,32 @@ pub async fn process(shared: &Shared, item: &Item) -> std::io::Result<Outcome> {
         request: serde_json::from_str(&item.request.to_json()).unwrap_or_default(),
         at: journal::now(),
     };
-    shared.journal.append(&sent).await?;
-    let outcome = match shared.client.remix_output(&item.request, image).await {
-        Ok(output) => succeeded(shared, item, &output.response).await,
+    context.journal.append(&sent).await?;
+    let outcome = match context.client.remix_output(&item.request, image).await {
+        Ok(output) => succeeded(context, item, &output.response).await,
         Err(e) => {
             if is_inflight_limit(&e) {
-                shared.pressure.inflight_limit();
+                context.pressure.inflight_limit();
             }
             failed(&e)
         }
     };
-    finish(shared, item, outcome).await
+    finish(context, item, outcome).await
 }
 
-async fn finish(shared: &Shared, item: &Item, outcome: Outcome) -> std::io::Result<Outcome> {
+async fn finish(context: &BatchContext, item: &Item, outcome: Outcome) -> std::io::Result<Outcome> {
     let done = Entry::Done {
         item: item.key.clone(),
         image: item.image.clone(),
         at: journal::now(),
         outcome: outcome.clone(),
     };
-    shared.journal.append(&done).await?;
+    context.journal.append(&done).await?;
     Ok(outcome)
 }
 
 /// The outcome of an accepted remix, with its images downloaded if asked.
-async fn succeeded(shared: &Shared, item: &Item, response: &RemixResponse) -> Outcome {
+async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse) -> Outcome {
     let images: Vec<Link> = response
         .images()
         .iter()
@@ -197,7 +198,7 @@ async fn succeeded(shared: &Shared, item: &Item, response: &RemixResponse) -> Ou
             })
         })
         .collect();
-    let (files, download_error) = match &shared.downloads {
+    let (files, download_error) = match &context.downloads {
         Some((downloader, dir)) => download(downloader, dir, &item.stem(), &images).await,
         None => (Vec::new(), None),
     };
@@ -238,7 +239,7 @@ async fn download(downloader: &Downloader, dir: &Path, stem: &str, images: &[Lin
 
 /// Listens for Ctrl-C: the first stops new items (in-flight ones finish
 /// and are journaled), the second quits at once with 130.
-pub fn watch_interrupts(stop: watch::Sender<bool>, say: Arc<dyn Fn(String) + Send + Sync>) {
+pub fn watch_interrupts(stop: watch::Sender<bool>, say: Say) {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
             return;

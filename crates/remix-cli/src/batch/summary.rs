@@ -11,9 +11,18 @@ use serde::Serialize;
 use super::journal::Outcome;
 use crate::exit::Exit;
 
+/// Which run an outcome comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhichRun {
+    /// This run sent the item.
+    This,
+    /// An earlier run did; the journal holds its outcome.
+    Earlier,
+}
+
 /// One item the summary names.
 #[derive(Debug, Clone, Serialize)]
-pub struct Named {
+pub struct ItemNote {
     pub image: PathBuf,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -25,12 +34,12 @@ pub struct Summary {
     pub items: usize,
     pub succeeded: usize,
     pub succeeded_now: usize,
-    pub failed: Vec<Named>,
-    pub interrupted_not_resent: Vec<Named>,
+    pub failed: Vec<ItemNote>,
+    pub interrupted_not_resent: Vec<ItemNote>,
     pub not_started: usize,
     pub images: usize,
     pub files: usize,
-    pub download_failures: Vec<Named>,
+    pub download_failures: Vec<ItemNote>,
     pub stopped: bool,
     pub seconds: f64,
     pub journal: PathBuf,
@@ -43,8 +52,10 @@ fn exit_code<S: serde::Serializer>(exit: &Exit, serializer: S) -> Result<S::Ok, 
 }
 
 impl Summary {
-    /// Counts one item's outcome; `now` when it ran in this run.
-    pub fn count(&mut self, image: &Path, outcome: &Outcome, now: bool) {
+    /// Counts one item's outcome, from this run or an earlier one (whose
+    /// download failures this run did not see).
+    pub fn count(&mut self, image: &Path, outcome: &Outcome, run: WhichRun) {
+        let now = run == WhichRun::This;
         match outcome {
             Outcome::Ok {
                 images,
@@ -57,13 +68,13 @@ impl Summary {
                 self.images += images.len();
                 self.files += files.len();
                 if let Some(error) = download_error.clone().filter(|_| now) {
-                    self.download_failures.push(Named {
+                    self.download_failures.push(ItemNote {
                         image: image.to_path_buf(),
                         error: Some(error),
                     });
                 }
             }
-            Outcome::Failed { error, .. } => self.failed.push(Named {
+            Outcome::Failed { error, .. } => self.failed.push(ItemNote {
                 image: image.to_path_buf(),
                 error: Some(error.clone()),
             }),
@@ -168,10 +179,10 @@ mod tests {
             summary.exit_code.code()
         };
         let mut all_ok = Summary::default();
-        all_ok.count(Path::new("a.png"), &ok(), true);
+        all_ok.count(Path::new("a.png"), &ok(), WhichRun::This);
         assert_eq!(finish(&mut all_ok), 0);
         let mut interrupted = Summary::default();
-        interrupted.interrupted_not_resent.push(Named {
+        interrupted.interrupted_not_resent.push(ItemNote {
             image: "b.png".into(),
             error: None,
         });
@@ -181,7 +192,7 @@ mod tests {
             status: Some(400),
             may_have_been_charged: false,
         };
-        interrupted.count(Path::new("c.png"), &failed, true);
+        interrupted.count(Path::new("c.png"), &failed, WhichRun::This);
         assert_eq!(finish(&mut interrupted), 7);
         interrupted.stopped = true;
         assert_eq!(finish(&mut interrupted), 130);
