@@ -131,6 +131,31 @@ impl Downloader {
     /// Streams `url` into a new file at `path` and returns its size. Fails
     /// if `path` exists. `progress(received, total)` is told as bytes arrive
     /// (`total` is 0 when the server sends no length).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::path::Path;
+    /// use remix_client::{Downloader, RemixResponse};
+    ///
+    /// # async fn run(response: RemixResponse) -> Result<(), remix_client::DownloadError> {
+    /// let downloader = Downloader::new()?;
+    /// for (i, url) in response.image_urls().into_iter().enumerate() {
+    ///     let path = Path::new("out").join(format!("remix-{}.{}", i + 1, Downloader::extension_for(url)));
+    ///     let bytes = downloader.download(url, &path, None).await?;
+    ///     println!("saved {} ({bytes} bytes)", path.display());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DownloadError`] when `path` exists, the link has expired (before
+    /// anything is sent, from its `exp`), the server answers with a status
+    /// other than 2xx, the body is larger than
+    /// [`limits::MAX_DOWNLOAD_BYTES`](crate::limits::MAX_DOWNLOAD_BYTES),
+    /// or the network or the file fails.
     pub async fn download(&self, url: &str, path: &Path, progress: Option<Progress>) -> Result<u64, DownloadError> {
         let parsed = reqwest::Url::parse(url)
             .ok()

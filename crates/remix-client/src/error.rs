@@ -139,6 +139,39 @@ impl Error {
     }
 
     /// The HTTP status, when the error came from a response.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use remix_client::{Error, ImageRequest};
+    ///
+    /// // A request refused before sending has no status, no API error,
+    /// // and cannot have been charged.
+    /// let err: Error = ImageRequest::builder("").build().unwrap_err().into();
+    /// assert_eq!(err.status(), None);
+    /// assert!(err.api().is_none());
+    /// assert!(err.is_invalid_input());
+    /// assert!(!err.may_have_been_charged());
+    /// ```
+    ///
+    /// After a call, match on what the caller can act on:
+    ///
+    /// ```no_run
+    /// use remix_client::{ApiErrorKind, Client, ImageFile, ImageRequest};
+    ///
+    /// # async fn run(client: Client, request: ImageRequest, image: ImageFile) {
+    /// match client.remix(&request, image).await {
+    ///     Ok(response) => println!("{} image(s)", response.images().len()),
+    ///     Err(e) if e.api().is_some_and(|api| api.kind() == ApiErrorKind::SafetyRejected) => {
+    ///         eprintln!("refused by the safety check: change the prompt or the image")
+    ///     }
+    ///     Err(e) if e.may_have_been_charged() => {
+    ///         eprintln!("{e}; the job may have run: check before sending again (status {:?})", e.status())
+    ///     }
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// # }
+    /// ```
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status()),

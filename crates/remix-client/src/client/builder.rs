@@ -249,6 +249,20 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the [`Setting`] at fault: no API key, a base
+    /// URL that is not `https://` (or `http://` on loopback), a zero
+    /// timeout, an initial backoff longer than the largest, or root
+    /// certificates that are not PEM.
+    ///
+    /// ```
+    /// use remix_client::{Client, Error, Setting};
+    ///
+    /// let err = Client::builder().build().unwrap_err();
+    /// assert!(matches!(err, Error::Config { setting: Setting::ApiKey, .. }));
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         let key = self.api_key.ok_or_else(|| {
             Error::config(

@@ -72,7 +72,25 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts a builder.
+    /// Starts a builder. Every setting has a default but the API key,
+    /// which [`ClientBuilder::build`] requires: the base URL defaults to the
+    /// spec's (`https://api.chainhub.tech`), the timings and retries to
+    /// [`Config::default`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use remix_client::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("YOUR_API_KEY")
+    ///     .deadline(Duration::from_secs(300))
+    ///     .max_retries(2)
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://api.chainhub.tech");
+    /// # Ok::<(), remix_client::Error>(())
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -108,6 +126,32 @@ impl Client {
     /// Never on 400, 401, 402, 403, 404 or 422, and not on 500 unless
     /// [`ClientBuilder::retry_500`] says so: the job may have been accepted.
     /// An image from a one-shot reader is never retried.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use remix_client::{Client, ImageFile, ImageRequest};
+    ///
+    /// # async fn run() -> Result<(), remix_client::Error> {
+    /// let client = Client::from_env()?;
+    /// let request = ImageRequest::builder("the same valley at dawn").num_images(2).build()?;
+    /// let image = ImageFile::from_path("valley.png").await?;
+    /// let response = client.remix(&request, image).await?;
+    /// for url in response.image_urls() {
+    ///     println!("{url}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] when the API answers with an error (after the retries
+    /// above), [`Error::Transport`] or [`Error::Timeout`] when the network
+    /// fails or a time limit passes, [`Error::Decode`] when the answer is of
+    /// no known shape, and [`Error::InvalidImage`] when a file-backed image
+    /// cannot be reopened for a retry. [`Error::may_have_been_charged`] says
+    /// whether the API may have accepted the job anyway.
     pub async fn remix(&self, request: &ImageRequest, image: ImageFile) -> Result<RemixResponse, Error> {
         self.remix_output(request, image).await.map(|o| o.response)
     }

@@ -93,6 +93,26 @@ impl ImageFile {
     /// An image from a file on disk. Only the first bytes are read now; the
     /// file is streamed from disk at upload (and reopened for a retry), so
     /// it is never held in memory whole.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use remix_client::{ImageFile, ImageFormat};
+    ///
+    /// # async fn run() -> Result<(), remix_client::ImageError> {
+    /// let image = ImageFile::from_path("photo.png").await?;
+    /// assert_eq!(image.format(), ImageFormat::Png);
+    /// println!("{} ({} bytes)", image.file_name(), image.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ImageError`] when the file cannot be opened or read, is not a
+    /// regular file, is empty, is larger than
+    /// [`limits::MAX_IMAGE_BYTES`](crate::limits::MAX_IMAGE_BYTES), or is
+    /// not PNG, JPEG or WebP by its first bytes (whatever its name says).
     pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, ImageError> {
         let path = path.as_ref();
         let mut file = tokio::fs::File::open(path).await.map_err(|e| io_error(path, e))?;

@@ -85,6 +85,13 @@ impl ImageRequestBuilder {
     }
 
     /// Checks every rule and returns the request, or every broken rule.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequest`] listing every broken rule, each with its field,
+    /// the value given and the rule (an empty prompt, a value out of its
+    /// range in [`limits`](crate::limits), a field the chosen model does not
+    /// take, a palette that is neither a preset nor members).
     pub fn build(self) -> Result<ImageRequest, InvalidRequest> {
         match InvalidRequest::new(self.request.violations()) {
             Some(e) => Err(e),

@@ -90,7 +90,28 @@ pub struct ImageRequest {
 }
 
 impl ImageRequest {
-    /// Starts a request with its one required value, the prompt.
+    /// Starts a request with its one required value, the prompt. Every
+    /// other field is unset until a setter sets it, and an unset field is
+    /// not sent: the API applies its own default (`num_images` 1,
+    /// `image_weight` 50, the model `V_2`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use remix_client::{AspectRatio, ImageRequest, Model, Rule};
+    ///
+    /// let request = ImageRequest::builder("a red kite over the dunes")
+    ///     .aspect_ratio(AspectRatio::Ratio16x9)
+    ///     .model(Model::V2)
+    ///     .num_images(2)
+    ///     .build()?;
+    /// assert_eq!(request.num_images(), Some(2));
+    ///
+    /// // Every broken rule is reported with its field, before anything is sent.
+    /// let refused = ImageRequest::builder("a kite").num_images(9).build().unwrap_err();
+    /// assert_eq!(refused.first().field, "num_images");
+    /// # Ok::<(), remix_client::InvalidRequest>(())
+    /// ```
     pub fn builder(prompt: impl Into<String>) -> ImageRequestBuilder {
         ImageRequestBuilder::new(ImageRequest {
             prompt: prompt.into(),
