@@ -6,10 +6,11 @@
 //! `build.target-dir`) is found.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// Builds `remix` and `remix-mock` and returns every executable cargo
 /// reported, by name.
@@ -66,9 +67,58 @@ pub fn remix_command(args: &[&str], env: &[(&str, &str)]) -> Command {
     cmd
 }
 
-/// Runs `remix` with `args` (see [`remix_command`]) and returns its output.
+/// How long a test lets one `remix` process run before it fails the test
+/// (every run here takes seconds; a hang must fail, not freeze the suite).
+pub const PROCESS_DEADLINE: Duration = Duration::from_secs(120);
+
+/// Runs `remix` with `args` (see [`remix_command`]) and returns its
+/// output; fails the test if it runs past [`PROCESS_DEADLINE`].
 pub fn remix(args: &[&str], env: &[(&str, &str)]) -> Output {
-    remix_command(args, env).output().expect("remix runs")
+    let child = remix_command(args, env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("remix runs");
+    output_within(child, PROCESS_DEADLINE)
+}
+
+/// Reads a pipe to its end on a thread of its own.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+/// Waits for `child` and collects its piped output, as `wait_with_output`
+/// does, but at most `deadline`: past it the child is killed and the test
+/// fails with what it printed so far.
+pub fn output_within(mut child: Child, deadline: Duration) -> Output {
+    let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the child") {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
+            panic!(
+                "process {} still ran after {deadline:?}; killed. Its stderr:\n{stderr}",
+                child.id()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
 }
 
 /// A `remix-mock` process on 127.0.0.1, port 0; killed on drop.
@@ -91,8 +141,17 @@ impl Mock {
             .spawn()
             .expect("remix-mock starts");
         let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("the first line");
+        let (sender, first_line) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let Ok(line) = first_line.recv_timeout(Duration::from_secs(30)) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("remix-mock printed no address within 30 s");
+        };
         let url = line.trim().to_string();
         assert!(
             url.starts_with("http://127.0.0.1:"),

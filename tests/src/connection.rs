@@ -161,8 +161,10 @@ impl Connection {
         Ok(())
     }
 
-    /// Answers `status` with a body that never ends, at most `limit` bytes.
-    pub(crate) async fn endless(&mut self, status: u16, limit: usize) -> std::io::Result<()> {
+    /// Answers `status` with a body that never ends, at most `limit` bytes;
+    /// returns how many body bytes the peer took before it hung up (or
+    /// `limit`).
+    pub(crate) async fn endless(&mut self, status: u16, limit: usize) -> std::io::Result<usize> {
         let head = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n",
             reason(status)
@@ -173,6 +175,6 @@ impl Connection {
         while sent < limit && self.stream.write_all(&chunk).await.is_ok() {
             sent += chunk.len();
         }
-        Ok(())
+        Ok(sent)
     }
 }

@@ -168,6 +168,8 @@ struct State {
     fallback: Reply,
     next: usize,
     requests: Vec<Recorded>,
+    /// What each finished endless reply wrote.
+    endless_sent: Vec<usize>,
 }
 
 /// A scripted HTTP/1.1 server on 127.0.0.1, port 0. Request `n` gets
@@ -193,6 +195,7 @@ impl TestServer {
             fallback,
             next: 0,
             requests: Vec::new(),
+            endless_sent: Vec::new(),
         }));
         let shared = state.clone();
         let accept = tokio::spawn(async move {
@@ -219,6 +222,20 @@ impl TestServer {
     /// How many requests arrived.
     pub fn hits(&self) -> usize {
         self.state.lock().expect("state").requests.len()
+    }
+
+    /// The body bytes each finished [`Reply::Endless`] wrote before its
+    /// peer hung up (kernel buffers included), waiting up to `deadline`
+    /// for `count` of them to finish.
+    pub async fn endless_bytes_sent(&self, count: usize, deadline: Duration) -> Vec<usize> {
+        let until = Instant::now() + deadline;
+        loop {
+            let sent = self.state.lock().expect("state").endless_sent.clone();
+            if sent.len() >= count || Instant::now() >= until {
+                return sent;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -271,7 +288,11 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
                 connection.respond(status, &headers, &body).await?;
             }
             Reply::Hang => return connection.hang().await,
-            Reply::Endless { status, limit } => return connection.endless(status, limit).await,
+            Reply::Endless { status, limit } => {
+                let sent = connection.endless(status, limit).await?;
+                state.lock().expect("state").endless_sent.push(sent);
+                return Ok(());
+            }
             Reply::Reset { .. } => unreachable!("handled above"),
         }
     }

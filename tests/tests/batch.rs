@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Output};
 use std::time::{Duration, Instant};
 
-use remix_tests::bins::{Mock, remix_command};
+use remix_tests::bins::{Mock, PROCESS_DEADLINE, output_within, remix_command};
 
 const KEY: &str = "sk-batch-test";
 
@@ -60,7 +60,7 @@ fn spawn(args: &[String]) -> Child {
 }
 
 fn run(args: &[String]) -> Output {
-    spawn(args).wait_with_output().unwrap()
+    output_within(spawn(args), PROCESS_DEADLINE)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -71,7 +71,15 @@ fn text(bytes: &[u8]) -> String {
 fn mock_log(mock: &Mock) -> Vec<serde_json::Value> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let body = reqwest::get(format!("{}/mock/log", mock.url)).await.unwrap();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let body = client
+            .get(format!("{}/mock/log", mock.url))
+            .send()
+            .await
+            .expect("the mock's log answers within 10 s");
         body.json::<Vec<serde_json::Value>>().await.unwrap()
     })
 }
@@ -165,7 +173,7 @@ fn a_killed_batch_resumes_without_paying_twice() {
     let mut child = spawn(&args);
     wait_for_requests(&mock, 9);
     child.kill().unwrap();
-    child.wait().unwrap();
+    let _ = output_within(child, PROCESS_DEADLINE);
     let stuck = interrupted(&dir);
     assert!(!stuck.is_empty(), "the kill left items in flight");
     let before = successes(&mock);
@@ -222,7 +230,7 @@ fn ctrl_c_finishes_what_is_in_flight_and_exits_130() {
     let child = spawn(&batch_args(&dir, &mock, &["--concurrency", "4"]));
     wait_for_requests(&mock, 6);
     interrupt(&child);
-    let out = child.wait_with_output().unwrap();
+    let out = output_within(child, PROCESS_DEADLINE);
     assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
     assert!(interrupted(&dir).is_empty(), "every item sent was journaled as done");
     let done = journal_entries(&dir).iter().filter(|e| e["event"] == "done").count();
@@ -242,17 +250,38 @@ fn a_second_ctrl_c_quits_at_once() {
     let mock = Mock::start(&["--latency", "1500"]);
     let dir = Scratch::new("sigint2", 6);
     let args = batch_args(&dir, &mock, &["--concurrency", "2"]);
-    let child = spawn(&args);
+    let mut child = spawn(&args);
     wait_for_requests(&mock, 2);
+    // The batch's stderr, line by line, read on a thread of its own.
+    let stderr = child.stderr.take().unwrap();
+    let (lines, heard) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
     interrupt(&child);
-    std::thread::sleep(Duration::from_millis(100));
+    let mut said = Vec::new();
+    while !said.iter().any(|l: &String| l.contains("stopping:")) {
+        let line = heard
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("no `stopping:` line after the first Ctrl-C: {said:?}"));
+        said.push(line);
+    }
     let second = Instant::now();
     interrupt(&child);
-    let out = child.wait_with_output().unwrap();
+    let out = output_within(child, PROCESS_DEADLINE);
     assert!(
         second.elapsed() < Duration::from_millis(1000),
         "quit before the answers came"
     );
+    reader.join().unwrap();
+    said.extend(heard.try_iter());
+    let out = Output {
+        stderr: said.join("\n").into_bytes(),
+        ..out
+    };
     assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
     assert_eq!(
         interrupted(&dir).len(),

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use remix_client::{
-    ApiErrorKind, AspectRatio, Client, ColorPalette, Error, ImageFile, ImageRequest, Model, PalettePreset,
+    ApiErrorKind, AspectRatio, Client, ColorPalette, Error, ImageError, ImageFile, ImageRequest, Model, PalettePreset,
     RemixResponse,
 };
 use remix_tests::{Reply, TestServer, native_response, png, task_envelope};
@@ -213,28 +213,32 @@ async fn a_body_of_neither_shape_is_undecodable() {
     }
 }
 
-/// Every check runs before the upload: the server sees nothing.
+/// Every check runs before the upload: bad requests and images are
+/// refused when they are made, each naming its field or its kind, so no
+/// `ImageRequest` or `ImageFile` that could reach a server exists for them.
 #[tokio::test]
 async fn bad_input_never_reaches_the_server() {
-    let server = TestServer::always(Reply::json(200, task_envelope())).await;
     let bad_requests = [
-        ImageRequest::builder("").build(),
-        ImageRequest::builder("x").num_images(9).build(),
-        ImageRequest::builder("x").model(Model::V1).style_type("ANIME").build(),
-        ImageRequest::from_json(r#"{"prompt": "x", "seed": "1"}"#),
+        (ImageRequest::builder("").build(), "prompt"),
+        (ImageRequest::builder("x").num_images(9).build(), "num_images"),
+        (
+            ImageRequest::builder("x").model(Model::V1).style_type("ANIME").build(),
+            "style_type",
+        ),
+        (ImageRequest::from_json(r#"{"prompt": "x", "seed": "1"}"#), "seed"),
     ];
-    for bad in bad_requests {
-        assert!(bad.is_err());
+    for (bad, field) in bad_requests {
+        let refused = bad.expect_err(field);
+        assert_eq!(refused.first().field, field, "{refused}");
+        assert!(Error::from(refused).is_invalid_input());
     }
-    let bad_images = [
-        ImageFile::from_bytes(Vec::new(), "empty.png").err(),
-        ImageFile::from_bytes(&b"GIF89a-not-supported"[..], "a.gif").err(),
-        ImageFile::from_path("/nonexistent/photo.png").await.err(),
-    ];
-    for bad in bad_images {
-        assert!(bad.is_some());
-    }
-    assert_eq!(server.hits(), 0);
+    let empty = ImageFile::from_bytes(Vec::new(), "empty.png").unwrap_err();
+    assert!(matches!(empty, ImageError::Empty { .. }), "{empty:?}");
+    let gif = ImageFile::from_bytes(&b"GIF89a-not-supported"[..], "a.gif").unwrap_err();
+    assert!(matches!(gif, ImageError::UnsupportedFormat { .. }), "{gif:?}");
+    let missing = ImageFile::from_path("/nonexistent/photo.png").await.unwrap_err();
+    assert!(matches!(missing, ImageError::Io { .. }), "{missing:?}");
+    assert!(Error::from(missing).is_invalid_input());
 }
 
 /// The README's example, as a user would write it, against a loopback server.

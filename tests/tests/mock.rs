@@ -499,3 +499,83 @@ proptest! {
         prop_assert!((200..500).contains(&status), "status {}", status);
     }
 }
+
+/// A valid request drawn from remix-client's rule table: a known model,
+/// and each model-dependent field only where that model takes it; every
+/// number within its limit. `resolution` and `aspect_ratio` exclude each
+/// other, so one of them at most.
+fn valid_request() -> impl Strategy<Value = String> {
+    use remix_client::{AspectRatio, ImageRequest, Model, ModelField, PalettePreset, Resolution, StyleType, limits};
+    let pick = |known: &'static [&'static str]| prop::sample::select(known.to_vec());
+    (
+        pick(Model::KNOWN),
+        prop::option::of(prop_oneof![
+            pick(AspectRatio::KNOWN).prop_map(|a| (true, a)),
+            pick(Resolution::KNOWN).prop_map(|r| (false, r)),
+        ]),
+        prop::option::of(1u32..=2),
+        prop::option::of(0..=limits::MAX_SEED),
+        prop::option::of(limits::IMAGE_WEIGHT),
+        prop::option::of(pick(StyleType::KNOWN)),
+        prop::option::of(pick(PalettePreset::KNOWN)),
+        prop::option::of("[a-z ]{1,20}"),
+    )
+        .prop_map(|(model, shape, n, seed, weight, style, palette, negative)| {
+            let model = Model::from(model);
+            let takes = |field| model.takes(field) == Some(true);
+            let mut b = ImageRequest::builder("a valley at dawn").model(model.clone());
+            match shape {
+                Some((true, aspect)) => b = b.aspect_ratio(aspect),
+                Some((false, resolution)) if takes(ModelField::Resolution) => b = b.resolution(resolution),
+                _ => {}
+            }
+            if let Some(n) = n {
+                b = b.num_images(n);
+            }
+            if let Some(seed) = seed {
+                b = b.seed(seed);
+            }
+            if let Some(weight) = weight {
+                b = b.image_weight(weight);
+            }
+            if let Some(style) = style.filter(|_| takes(ModelField::StyleType)) {
+                b = b.style_type(style);
+            }
+            if let Some(preset) = palette.filter(|_| takes(ModelField::ColorPalette)) {
+                b = b.color_palette(remix_client::ColorPalette::preset(PalettePreset::from(preset)));
+            }
+            if let Some(negative) = negative.filter(|_| takes(ModelField::NegativePrompt)) {
+                b = b.negative_prompt(negative);
+            }
+            b.build()
+                .expect("a request drawn from the rule table is valid")
+                .to_json()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Every valid request (drawn from the rule table) reaches the mock's
+    /// render path: a 200 with as many images as asked for, never a 5xx.
+    #[test]
+    fn the_mock_renders_every_valid_request(request in valid_request(), native in any::<bool>()) {
+        let rt = runtime();
+        let asked: u64 = serde_json::from_str::<serde_json::Value>(&request).unwrap()["num_images"]
+            .as_u64()
+            .unwrap_or(1);
+        let (status, body) = rt.block_on(async {
+            let url = start(MockConfig { native, ..MockConfig::default() }).await;
+            let form = Form::new()
+                .text("image_request", request.clone())
+                .part("image_file", Part::bytes(png(4, 4)).file_name("a.png"));
+            post(&url, Some("k"), form).await
+        });
+        prop_assert_eq!(status, 200, "{} -> {}", request, body);
+        if native {
+            prop_assert_eq!(body["data"].as_array().map(Vec::len), Some(asked as usize), "{}", body);
+        } else {
+            prop_assert!(body["data"]["task_id"].is_string(), "{}", body);
+        }
+    }
+}

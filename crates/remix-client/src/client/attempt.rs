@@ -241,11 +241,20 @@ mod tests {
             max_backoff: Duration::from_millis(250),
             ..Config::default()
         };
-        for _ in 0..200 {
-            assert!(backoff(&config, 1) <= Duration::from_millis(100));
-            assert!(backoff(&config, 2) <= Duration::from_millis(200));
-            assert!(backoff(&config, 10) <= Duration::from_millis(250));
-        }
+        // Full jitter: each wait is drawn from zero to the step, so one draw
+        // may be zero; 200 draws of each show the steps themselves.
+        let draws = |attempt| (0..200).map(|_| backoff(&config, attempt)).collect::<Vec<_>>();
+        let (first, second, tenth) = (draws(1), draws(2), draws(10));
+        let max = |d: &[Duration]| d.iter().max().copied().unwrap();
+        let mean = |d: &[Duration]| d.iter().sum::<Duration>() / d.len() as u32;
+        assert!(max(&first) <= Duration::from_millis(100));
+        assert!(max(&second) <= Duration::from_millis(200));
+        assert!(max(&tenth) <= Duration::from_millis(250), "capped");
+        // P(200 draws all under half the step) = 2^-200: never by chance.
+        assert!(max(&first) > Duration::from_millis(50), "{first:?}");
+        assert!(max(&second) > Duration::from_millis(150), "{second:?}");
+        assert!(max(&tenth) > Duration::from_millis(200), "{tenth:?}");
+        assert!(mean(&second) > mean(&first), "the step grows");
     }
 
     #[test]
