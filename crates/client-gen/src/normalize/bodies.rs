@@ -156,8 +156,6 @@ mod tests {
     use super::*;
 
     const SPEC: &str = r#"
-openapi: 3.0.1
-info: {title: t, version: "1"}
 paths:
   /a:
     post:

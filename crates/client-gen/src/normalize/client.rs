@@ -112,8 +112,6 @@ mod tests {
     use super::*;
 
     const SPEC: &str = r#"
-openapi: 3.0.1
-info: {title: t, version: "1"}
 servers:
   - url: https://example.test/
 components:

@@ -442,8 +442,15 @@ fn json_media<V>(content: &IndexMap<String, V>) -> Option<&str> {
 pub(crate) mod test_support {
     use super::*;
 
+    /// The spec `yaml` holds, with `openapi: 3.0.1` and an `info` put
+    /// first when it starts otherwise.
     pub fn spec(yaml: &str) -> OpenAPI {
-        crate::input::read(yaml, "test.yaml").unwrap().spec
+        let text = if yaml.trim_start().starts_with("openapi:") {
+            yaml.to_string()
+        } else {
+            format!("openapi: 3.0.1\ninfo: {{title: t, version: \"1\"}}\n{yaml}")
+        };
+        crate::input::read(&text, "test.yaml").unwrap().spec
     }
 
     pub fn operation<'a>(spec: &'a OpenAPI, path: &str, method: &str) -> &'a Operation {

@@ -262,8 +262,6 @@ mod tests {
     use super::*;
 
     const SPEC: &str = r#"
-openapi: 3.0.1
-info: {title: t, version: "1"}
 components:
   schemas:
     Upload:

@@ -199,8 +199,6 @@ mod tests {
     use super::*;
 
     const SPEC: &str = r#"
-openapi: 3.0.1
-info: {title: t, version: "1"}
 components:
   parameters:
     acceptRef: {name: accept, in: header, schema: {type: string}}

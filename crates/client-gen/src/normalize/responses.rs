@@ -9,50 +9,54 @@ fn status_text(status: Option<&StatusCode>) -> String {
     status.map_or_else(|| "default".to_string(), |s| s.to_string())
 }
 
-/// Rule: `encoding` on a JSON response is dropped: it means nothing there,
-/// and progenitor 0.15.1 asserts there is none.
-pub fn drop_encoding_from_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
+/// Calls `change` on the JSON media of every response of every operation
+/// (responses inlined first), with the operation's description and the
+/// status; collects the changes it reports.
+fn each_json_response(
+    spec: &mut OpenAPI,
+    mut change: impl FnMut(&mut MediaType) -> Option<String>,
+) -> Result<Vec<String>> {
     let lookup = spec.clone();
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
         let location = describe_operation(method, path, op);
         for (status, response) in responses_mut(&lookup, op)? {
             for (media_type, media) in response.content.iter_mut() {
-                if MediaKind::of(media_type) == MediaKind::Json && !media.encoding.is_empty() {
-                    media.encoding.clear();
-                    changes.push(format!(
-                        "{location}: response {}: encoding dropped",
-                        status_text(status)
-                    ));
+                if MediaKind::of(media_type) == MediaKind::Json
+                    && let Some(what) = change(media)
+                {
+                    changes.push(format!("{location}: response {}: {what}", status_text(status)));
                 }
             }
         }
     }
+    Ok(changes)
+}
+
+/// Rule: `encoding` on a JSON response is dropped: it means nothing there,
+/// and progenitor 0.15.1 asserts there is none.
+pub fn drop_encoding_from_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
+    let changes = each_json_response(spec, |media| {
+        (!media.encoding.is_empty()).then(|| {
+            media.encoding.clear();
+            "encoding dropped".to_string()
+        })
+    })?;
     Ok(RuleReport::new("drop_encoding_from_responses", changes))
 }
 
 /// Rule: a JSON response without a schema gets the empty schema (any JSON,
 /// a `serde_json::Value`), where progenitor 0.15.1 `todo!`s.
 pub fn type_schemaless_json_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
-    let lookup = spec.clone();
-    let mut changes = Vec::new();
-    for (path, method, op) in operations_mut(spec) {
-        let location = describe_operation(method, path, op);
-        for (status, response) in responses_mut(&lookup, op)? {
-            for (media_type, media) in response.content.iter_mut() {
-                if MediaKind::of(media_type) == MediaKind::Json && media.schema.is_none() {
-                    media.schema = Some(ReferenceOr::Item(Schema {
-                        schema_data: Default::default(),
-                        schema_kind: SchemaKind::Any(Default::default()),
-                    }));
-                    changes.push(format!(
-                        "{location}: response {}: no schema -> any JSON (serde_json::Value)",
-                        status_text(status)
-                    ));
-                }
-            }
-        }
-    }
+    let changes = each_json_response(spec, |media| {
+        media.schema.is_none().then(|| {
+            media.schema = Some(ReferenceOr::Item(Schema {
+                schema_data: Default::default(),
+                schema_kind: SchemaKind::Any(Default::default()),
+            }));
+            "no schema -> any JSON (serde_json::Value)".to_string()
+        })
+    })?;
     Ok(RuleReport::new("type_schemaless_json_responses", changes))
 }
 
@@ -386,8 +390,6 @@ mod tests {
     use super::*;
 
     const SPEC: &str = r#"
-openapi: 3.0.1
-info: {title: t, version: "1"}
 components:
   schemas:
     Err: {type: object, properties: {error: {type: string}}}
@@ -459,32 +461,37 @@ paths:
         assert!(err.contains("POST /edit (edit)") && err.contains("Ok, Err"), "{err}");
     }
 
+    /// [`SPEC`] after `rule`, and the changes it reported.
+    fn after(rule: fn(&mut OpenAPI) -> Result<RuleReport>) -> (OpenAPI, Vec<String>) {
+        let mut s = spec(SPEC);
+        let report = rule(&mut s).unwrap();
+        (s, report.changes)
+    }
+
+    /// The JSON media of the `status` response of `method path`.
+    fn json_response<'a>(s: &'a OpenAPI, path: &str, method: &str, status: u16) -> &'a MediaType {
+        let op = operation(s, path, method);
+        &op.responses.responses[&StatusCode::Code(status)]
+            .as_item()
+            .unwrap()
+            .content["application/json"]
+    }
+
     #[test]
     fn encoding_on_a_response_is_dropped_in_this_operation_only() {
-        let mut s = spec(SPEC);
-        let report = drop_encoding_from_responses(&mut s).unwrap();
-        assert_eq!(
-            report.changes,
-            vec!["POST /edit (edit): response 422: encoding dropped"]
-        );
-        let op = operation(&s, "/edit", "post");
-        let response = op.responses.responses[&StatusCode::Code(422)].as_item().unwrap();
-        assert!(response.content["application/json"].encoding.is_empty());
+        let (s, changes) = after(drop_encoding_from_responses);
+        assert_eq!(changes, vec!["POST /edit (edit): response 422: encoding dropped"]);
+        assert!(json_response(&s, "/edit", "post", 422).encoding.is_empty());
     }
 
     #[test]
     fn a_schemaless_json_response_becomes_any_json() {
-        let mut s = spec(SPEC);
-        let report = type_schemaless_json_responses(&mut s).unwrap();
+        let (s, changes) = after(type_schemaless_json_responses);
         assert_eq!(
-            report.changes,
+            changes,
             vec!["GET /blob (blob): response 200: no schema -> any JSON (serde_json::Value)"]
         );
-        let op = operation(&s, "/blob", "get");
-        let media = &op.responses.responses[&StatusCode::Code(200)]
-            .as_item()
-            .unwrap()
-            .content["application/json"];
+        let media = json_response(&s, "/blob", "get", 200);
         assert!(matches!(
             media.schema,
             Some(ReferenceOr::Item(Schema {
