@@ -2,7 +2,7 @@
 //!
 //! It reads Swagger 2.0, OpenAPI 3.0 and 3.1 (YAML or JSON), brings the
 //! document to the OpenAPI 3.0 form progenitor reads with named, tested
-//! rules ([`input`]), normalizes what progenitor 0.15.1 cannot take as it
+//! rules (the `input` module), normalizes what progenitor 0.15.1 cannot take as it
 //! stands (also named rules, private to this crate), runs progenitor (typify
 //! underneath), and emits the `multipart/form-data` operations progenitor
 //! cannot generate. The code it writes calls the `client-support` crate.
