@@ -155,6 +155,25 @@ impl Connection {
         self.stream.flush().await
     }
 
+    /// Writes the status, exactly `headers` and `body`, as given (no
+    /// `Content-Length` of its own), then closes.
+    pub(crate) async fn respond_raw(
+        &mut self,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> std::io::Result<()> {
+        let mut out = format!("HTTP/1.1 {status} {}\r\nConnection: close\r\n", reason(status));
+        for (k, v) in headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str("\r\n");
+        self.stream.write_all(out.as_bytes()).await?;
+        self.stream.write_all(body).await?;
+        self.stream.flush().await?;
+        self.stream.shutdown().await
+    }
+
     /// Waits until the client gives up and closes.
     pub(crate) async fn hang(&mut self) -> std::io::Result<()> {
         while self.fill().await? {}

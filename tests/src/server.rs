@@ -75,6 +75,16 @@ pub enum Reply {
     },
     /// Read the whole request and never answer (until the client leaves).
     Hang,
+    /// Announces `announced` bytes in `Content-Length`, sends `body`
+    /// (fewer), and closes the connection: a body cut off on its way.
+    Short {
+        /// The status.
+        status: u16,
+        /// What is sent of the body.
+        body: Vec<u8>,
+        /// The `Content-Length` announced.
+        announced: usize,
+    },
     /// Answer `status` with a body that never ends (no length), sending
     /// at most `limit` bytes.
     Endless {
@@ -288,6 +298,14 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
                 connection.respond(status, &headers, &body).await?;
             }
             Reply::Hang => return connection.hang().await,
+            Reply::Short {
+                status,
+                body,
+                announced,
+            } => {
+                let headers = [("Content-Length".to_string(), announced.to_string())];
+                return connection.respond_raw(status, &headers, &body).await;
+            }
             Reply::Endless { status, limit } => {
                 let sent = connection.endless(status, limit).await?;
                 state.lock().expect("state").endless_sent.push(sent);

@@ -139,12 +139,13 @@ async fn a_download_goes_over_tls_too() {
     let path = dir.join("image.png");
     let _ = std::fs::remove_file(&path);
     let downloader = Downloader::with_root_certificates_pem(ca_pem).unwrap();
-    let size = downloader
+    let saved = downloader
         .download(&format!("{url}/images/a.png"), &path, None)
         .await
         .unwrap();
+    assert_eq!(saved.path, path);
     assert_eq!(std::fs::read(&path).unwrap(), png(4, 4));
-    assert_eq!(size, png(4, 4).len() as u64);
+    assert_eq!(saved.bytes, png(4, 4).len() as u64);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -137,7 +137,8 @@ async fn download_all(
         if let Some((bar, _)) = bar {
             bar.finish_and_clear();
         }
-        saved.push((path, result.map_err(download_failure)?));
+        let saved_image = result.map_err(download_failure)?;
+        saved.push((saved_image.path, saved_image.bytes));
     }
     Ok(saved)
 }

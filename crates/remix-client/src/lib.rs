@@ -18,7 +18,7 @@ mod wire;
 
 pub use api_error::{ApiError, ApiErrorKind};
 pub use client::{ApiKey, Client, ClientBuilder, Config, RemixOutput, RetryEvent};
-pub use download::{DownloadError, Downloader};
+pub use download::{DownloadError, Downloaded, Downloader};
 pub use error::{Error, Setting, TimeoutPhase};
 pub use image::{ImageError, ImageFile, ImageFormat};
 pub use models::{Model, ModelField};

@@ -225,8 +225,8 @@ async fn download(downloader: &Downloader, dir: &Path, stem: &str, images: &[Lin
             };
             let path = dir.join(name);
             match downloader.download(&link.url, &path, None).await {
-                Ok(_) => {
-                    files.push(path);
+                Ok(saved) => {
+                    files.push(saved.path);
                     break;
                 }
                 Err(DownloadError::Exists(_)) => taken += 1,

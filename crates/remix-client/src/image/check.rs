@@ -5,7 +5,7 @@
 use crate::limits::{self, MAX_IMAGE_BYTES};
 
 /// How many leading bytes decide the format.
-pub(super) const SNIFF_LEN: usize = 12;
+pub(crate) const SNIFF_LEN: usize = 12;
 
 /// The image formats the API takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

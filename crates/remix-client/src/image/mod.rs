@@ -13,8 +13,9 @@ use remix_raw::multipart::FilePart;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio_util::io::ReaderStream;
 
+pub(crate) use check::SNIFF_LEN;
 pub use check::{ImageError, ImageFormat};
-use check::{SNIFF_LEN, check, sanitize_file_name};
+use check::{check, sanitize_file_name};
 
 use crate::limits;
 use crate::transfer::{Chunks, Counting, Progress};
