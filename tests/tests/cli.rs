@@ -476,3 +476,114 @@ fn the_key_from_the_environment_is_not_shown_in_help() {
     let out = remix(&["--help"], &[("REMIX_API_KEY", KEY)]);
     assert!(!text(&out.stdout).contains(KEY));
 }
+
+/// The links `remix` printed (`  N. URL (...)`).
+fn printed_links(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            l.trim_start()
+                .split_once(". http")
+                .map(|(_, rest)| format!("http{rest}"))
+        })
+        .map(|l| l.split(' ').next().unwrap().to_string())
+        .collect()
+}
+
+/// How many remixes the mock answered (its log).
+fn remixes(mock: &Mock) -> usize {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let log: serde_json::Value = client
+            .get(format!("{}/mock/log", mock.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        log.as_array().unwrap().len()
+    })
+}
+
+/// A remix whose download never happened is finished by `remix download`
+/// from the printed links: every image saved and checked, no new remix.
+#[test]
+fn remix_download_saves_printed_links_without_a_new_remix() {
+    let mock = Mock::start(&["--native", "--seed", "5"]);
+    let dir = Scratch::new("download-links");
+    let out = remix_at(&mock.url, &dir, &["--num-images", "2"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let links = printed_links(&text(&out.stdout));
+    assert_eq!(links.len(), 2, "{}", text(&out.stdout));
+    assert_eq!(remixes(&mock), 1);
+
+    let saved_to = dir.path("saved");
+    let mut args = vec!["download", "--out", saved_to.to_str().unwrap()];
+    args.extend(links.iter().map(String::as_str));
+    let out = remix(&args, &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.matches(": expires ").count(), 2, "expiry said first: {stdout}");
+    assert_eq!(stdout.matches("saved ").count(), 2, "{stdout}");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&saved_to)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        assert!(
+            png_size(&std::fs::read(file).unwrap()).is_some(),
+            "a whole PNG: {}",
+            file.display()
+        );
+    }
+    assert_eq!(remixes(&mock), 1, "remix download sent nothing to the API");
+
+    // Never overwriting: the same links again are refused, the files kept.
+    let again = remix(&args, &[]);
+    assert_eq!(code(&again), 6, "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+}
+
+/// An expired link is said up front and not fetched.
+#[test]
+fn remix_download_says_an_expired_link_and_fetches_nothing() {
+    let mock = Mock::start(&["--native", "--link-ttl", "0"]);
+    let dir = Scratch::new("download-expired");
+    let out = remix_at(&mock.url, &dir, &[]);
+    let links = printed_links(&text(&out.stdout));
+    assert_eq!(links.len(), 1, "{}", text(&out.stdout));
+    let saved_to = dir.path("saved");
+    let out = remix(&["download", "--out", saved_to.to_str().unwrap(), &links[0]], &[]);
+    assert_eq!(code(&out), 6, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("link 1: expired "),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stderr).contains("expired"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_dir(&saved_to).unwrap().count(), 0, "nothing on disk");
+}
+
+#[test]
+fn remix_download_help_says_it_does_not_pay_again() {
+    let out = remix(&["download", "--help"], &[]);
+    assert_eq!(code(&out), 0);
+    let help = text(&out.stdout);
+    assert!(
+        help.contains("without\n") || help.contains("without sending anything to the API"),
+        "{help}"
+    );
+    assert!(help.contains("instead of paying for a new remix"), "{help}");
+    assert!(help.contains("  6    some links were not saved"), "{help}");
+}

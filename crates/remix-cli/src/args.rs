@@ -57,6 +57,41 @@ pub enum Command {
     /// paid for twice.
     #[command(after_help = batch_help())]
     Batch(BatchArgs),
+    /// Fetch image links an earlier `remix` printed into a folder, without
+    /// sending anything to the API: a failed `remix --download` is finished
+    /// this way instead of paying for a new remix.
+    #[command(after_help = download_help())]
+    Download(DownloadArgs),
+}
+
+/// `remix download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The folder to save into (created if missing). Files are named after
+    /// the link (`<id>.png`, the extension that of the image that arrived)
+    /// and never overwrite one there.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Also trust the root certificates in this PEM file.
+    #[arg(long, value_name = "FILE.pem")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// The image links, as `remix` printed them.
+    #[arg(value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+}
+
+/// `remix download --help`'s text after the options.
+fn download_help() -> String {
+    format!(
+        "Each link's expiry is said before anything is fetched (image links last {}); an expired link is \
+         not fetched, since only a new remix, which charges again, gives a new one. Every image is \
+         checked (a 2xx answer, every announced byte, PNG, JPEG or WebP) and written atomically: a \
+         file under its final name is always whole.\n\n{}",
+        limits::describe_hours(limits::IMAGE_LINK_LIFETIME),
+        exit::help(ExitCommand::Download)
+    )
 }
 
 /// `remix batch`.

@@ -12,7 +12,12 @@ use crate::report::{Failure, RequestOrigin, from_error};
 
 /// The PEM text of `--ca-cert`, if given.
 fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
-    let Some(path) = &flags.ca_cert else { return Ok(None) };
+    read_ca_cert(flags.ca_cert.as_deref())
+}
+
+/// The PEM text of a `--ca-cert` file, if given.
+fn read_ca_cert(path: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, Failure> {
+    let Some(path) = path else { return Ok(None) };
     std::fs::read(path).map(Some).map_err(|e| {
         Failure::usage(
             format!("cannot read --ca-cert {}: {e}", path.display()),
@@ -23,7 +28,12 @@ fn ca_cert(flags: &ConnectionFlags) -> Result<Option<Vec<u8>>, Failure> {
 
 /// The downloader the connection flags describe (`--ca-cert`).
 pub fn downloader(flags: &ConnectionFlags) -> Result<Downloader, Failure> {
-    match ca_cert(flags)? {
+    downloader_trusting(flags.ca_cert.as_deref())
+}
+
+/// A downloader that also trusts the roots of the `--ca-cert` file, if any.
+pub fn downloader_trusting(ca_cert: Option<&std::path::Path>) -> Result<Downloader, Failure> {
+    match read_ca_cert(ca_cert)? {
         Some(pem) => Downloader::with_root_certificates_pem(pem),
         None => Downloader::new(),
     }

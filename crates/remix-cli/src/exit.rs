@@ -41,6 +41,8 @@ pub enum Command {
     Remix,
     /// `remix batch`.
     Batch,
+    /// `remix download`.
+    Download,
 }
 
 impl Exit {
@@ -79,10 +81,15 @@ impl Exit {
     /// Its help line for `command`, or `None` when that command never
     /// exits so.
     pub fn help(self, command: Command) -> Option<&'static str> {
-        use Command::{Batch, Remix};
+        use Command::{Batch, Download, Remix};
         Some(match (self, command) {
             (Exit::Success, Remix) => "success",
             (Exit::Success, Batch) => "every item succeeded (in this run or an earlier one)",
+            (Exit::Success, Download) => "every link was saved",
+            (Exit::Usage, Download) => "usage error: nothing was fetched",
+            (Exit::Download, Download) => {
+                "some links were not saved (expired, refused, not an image, or a taken name); the lines above say which"
+            }
             (Exit::Internal, Remix) => "internal error: the async runtime would not start, or an unknown error",
             (Exit::Internal, Batch) => "internal error, or the journal could not be written (nothing more was sent)",
             (Exit::Usage, Remix) => "usage error or invalid request: nothing was uploaded",

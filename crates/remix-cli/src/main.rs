@@ -7,12 +7,14 @@
 //! - `run`: one remix, its dry run, and the downloads;
 //! - `exit`: the exit codes, one table for both help texts and every exit;
 //! - `report`: error lines, summaries and progress bars;
-//! - `batch`: `remix batch`, many images with a journal.
+//! - `batch`: `remix batch`, many images with a journal;
+//! - `links`: `remix download`, saving links an earlier remix printed.
 
 mod args;
 mod batch;
 mod connection;
 mod exit;
+mod links;
 mod report;
 mod request;
 mod run;
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Some(args::Command::Batch(batch)) => runtime.block_on(batch::run(batch)),
+        Some(args::Command::Download(download)) => runtime.block_on(links::run(download)),
         None => runtime.block_on(run::run(cli)).map(|()| exit::Exit::Success),
     };
     match outcome {

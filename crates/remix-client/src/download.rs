@@ -147,6 +147,12 @@ impl Downloader {
         Ok(Downloader { http })
     }
 
+    /// When an image link expires, from its `exp` query parameter (Ideogram's
+    /// links carry one); `None` when it has none.
+    pub fn link_expiry(url: &str) -> Option<SystemTime> {
+        link_expiry(url)
+    }
+
     /// The file extension an image URL suggests (`png`, `jpg`, `webp`),
     /// `png` when its path has none of those.
     pub fn extension_for(url: &str) -> &'static str {
