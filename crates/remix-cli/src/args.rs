@@ -56,7 +56,7 @@ pub enum Command {
     /// with a journal so that a re-run skips what finished and nothing is
     /// paid for twice.
     #[command(after_help = batch_help())]
-    Batch(BatchArgs),
+    Batch(Box<BatchArgs>),
     /// Fetch image links an earlier `remix` printed into a folder, without
     /// sending anything to the API: a failed `remix --download` is finished
     /// this way instead of paying for a new remix.

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
-        Some(args::Command::Batch(batch)) => runtime.block_on(batch::run(batch)),
+        Some(args::Command::Batch(batch)) => runtime.block_on(batch::run(*batch)),
         Some(args::Command::Download(download)) => runtime.block_on(links::run(download)),
         None => runtime.block_on(run::run(cli)).map(|()| exit::Exit::Success),
     };
