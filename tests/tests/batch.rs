@@ -409,3 +409,97 @@ fn help_documents_the_journal_and_the_exit_codes() {
         assert!(help.contains(needle), "{needle}: {help}");
     }
 }
+
+/// How many remix requests the mock received.
+fn remixes(mock: &Mock) -> usize {
+    mock_log(mock).len()
+}
+
+/// Every file in the batch's output folder but the journal, sorted.
+fn saved_files(dir: &Scratch) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "journal.jsonl")
+        .collect();
+    names.sort();
+    names
+}
+
+/// 24 images whose downloads all fail once: the run exits 6 with every
+/// remix paid and no image saved; one plain re-run fetches every image
+/// from the journaled links with no new remix request at the mock.
+#[test]
+fn a_rerun_fetches_what_was_paid_for_without_remixing() {
+    let mock = Mock::start(&["--native", "--image-fault", "fail-once"]);
+    let dir = Scratch::new("refetch", 24);
+    let args = batch_args(&dir, &mock, &["--download", "--concurrency", "8"]);
+    let first = run(&args);
+    assert_eq!(first.status.code(), Some(6), "{}", text(&first.stdout));
+    assert_eq!(remixes(&mock), 24);
+    assert!(
+        saved_files(&dir).is_empty(),
+        "no image and no part file: {:?}",
+        saved_files(&dir)
+    );
+
+    let again = run(&args);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&again.stdout),
+        text(&again.stderr)
+    );
+    assert!(
+        text(&again.stdout).contains("24 image(s), 24 saved (24 fetched from journaled links, no new remix)"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(remixes(&mock), 24, "nothing was sent to the API again");
+    let files = saved_files(&dir);
+    assert_eq!(files.len(), 24, "{files:?}");
+    assert!(files.iter().all(|f| f.ends_with("-1.png")), "{files:?}");
+    let recorded: usize = journal_entries(&dir)
+        .iter()
+        .filter_map(|e| e["files"].as_array())
+        .map(Vec::len)
+        .sum();
+    assert_eq!(recorded, 24, "the journal records the fetched files");
+}
+
+/// Paid images whose links expired are listed with their expiry and not
+/// remixed; `--remix-expired` remixes them again, which charges again.
+#[test]
+fn expired_links_are_listed_and_remixed_only_when_asked() {
+    let mock = Mock::start(&["--native", "--image-fault", "fail-once", "--link-ttl", "1"]);
+    let dir = Scratch::new("expired-links", 2);
+    let args = batch_args(&dir, &mock, &["--download"]);
+    let first = run(&args);
+    assert_eq!(first.status.code(), Some(6), "{}", text(&first.stdout));
+    std::thread::sleep(Duration::from_millis(2100));
+
+    let again = run(&args);
+    let stdout = text(&again.stdout);
+    assert_eq!(again.status.code(), Some(6), "{stdout}");
+    assert!(stdout.contains("2 paid with links expired"), "{stdout}");
+    assert_eq!(
+        stdout.matches("paid, links expired, not downloaded").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(stdout.contains("links expired "), "with the expiry: {stdout}");
+    assert_eq!(remixes(&mock), 2, "not remixed without --remix-expired");
+
+    let mut remix_expired = args.clone();
+    remix_expired.insert(1, "--remix-expired".into());
+    // The new links expire in a second too, and fail once: fetch them at once.
+    let last = run(&remix_expired);
+    assert_eq!(remixes(&mock), 4, "remixed again, as asked");
+    assert_eq!(
+        last.status.code(),
+        Some(6),
+        "the new links fail once too: {}",
+        text(&last.stdout)
+    );
+}

@@ -130,6 +130,12 @@ pub struct BatchArgs {
     #[arg(long)]
     pub resend_interrupted: bool,
 
+    /// With --download: remix again the finished items whose images were
+    /// never saved and whose links have expired. That charges again; without
+    /// it they are listed as paid, links expired, not downloaded.
+    #[arg(long, requires = "download")]
+    pub remix_expired: bool,
+
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -13,8 +13,8 @@ use image::DynamicImage;
 use remix_client::{ImageRequest, Resolution};
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::render::{self, Recipe};
+use crate::{AppState, ImageFault};
 
 /// How many generated images the mock remembers for download; past it the
 /// store is emptied (old links then answer 404).
@@ -31,6 +31,8 @@ struct Stored {
 #[derive(Default)]
 pub(crate) struct ImageStore {
     images: Mutex<HashMap<String, Stored>>,
+    /// The ids fetched at least once (for `ImageFault::FailOnce`).
+    fetched: Mutex<std::collections::HashSet<String>>,
 }
 
 impl ImageStore {
@@ -112,10 +114,80 @@ pub(crate) async fn serve_image(
         let message = format!("this link expired at {} (exp={expires_at})", crate::rfc3339(expires_at));
         return (StatusCode::GONE, message).into_response();
     }
-    match tokio::task::spawn_blocking(move || render::render(&source, &recipe)).await {
-        Ok(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let first_fetch = state
+        .images
+        .fetched
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id.clone());
+    match state.config.image_fault {
+        ImageFault::FailOnce if first_fetch => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "image store hiccup (--image-fault fail-once)",
+            )
+                .into_response();
+        }
+        ImageFault::Html => {
+            return (
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html><body><h1>Service temporarily unavailable</h1></body></html>",
+            )
+                .into_response();
+        }
+        _ => {}
     }
+    let png = match tokio::task::spawn_blocking(move || render::render(&source, &recipe)).await {
+        Ok(png) => png,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match state.config.image_fault {
+        ImageFault::CutOff => faulty_body(png, Fault::CutOff),
+        ImageFault::Slow => faulty_body(png, Fault::Slow),
+        _ => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+    }
+}
+
+/// How [`faulty_body`] sends an image.
+enum Fault {
+    CutOff,
+    Slow,
+}
+
+/// The image with its whole length announced, sent as `fault` says: half
+/// of it and then an error (hyper closes the connection), or in 16 pieces
+/// 100 ms apart.
+fn faulty_body(png: Vec<u8>, fault: Fault) -> Response {
+    let length = png.len();
+    let pieces: Vec<Result<bytes::Bytes, std::io::Error>> = match fault {
+        Fault::CutOff => vec![
+            Ok(bytes::Bytes::copy_from_slice(&png[..length / 2])),
+            Err(std::io::Error::other("cut off (--image-fault cut-off)")),
+        ],
+        Fault::Slow => png
+            .chunks(length.div_ceil(16).max(1))
+            .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+            .collect(),
+    };
+    let delay = match fault {
+        Fault::CutOff => std::time::Duration::ZERO,
+        Fault::Slow => std::time::Duration::from_millis(100),
+    };
+    let stream = futures_util::stream::unfold(pieces.into_iter(), move |mut rest| async move {
+        let next = rest.next()?;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        Some((next, rest))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "image/png".to_string()),
+            (header::CONTENT_LENGTH, length.to_string()),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

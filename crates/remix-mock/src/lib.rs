@@ -61,6 +61,46 @@ pub struct MockConfig {
     pub latency: std::time::Duration,
     /// A random extra wait, up to this, on top of `latency`.
     pub jitter: std::time::Duration,
+    /// How the image links misbehave, to test downloads.
+    pub image_fault: ImageFault,
+}
+
+/// How the mock's image links misbehave (`--image-fault`), to test what a
+/// client does with a download that goes wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImageFault {
+    /// They serve the image.
+    #[default]
+    None,
+    /// Each link answers 500 the first time it is fetched, then the image.
+    FailOnce,
+    /// An HTML error page behind a 200.
+    Html,
+    /// The image's whole length announced, half of it sent, the connection
+    /// closed.
+    CutOff,
+    /// The image sent in 16 pieces, 100 ms apart (to stop a download in
+    /// the middle).
+    Slow,
+}
+
+impl std::str::FromStr for ImageFault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "none" => ImageFault::None,
+            "fail-once" => ImageFault::FailOnce,
+            "html" => ImageFault::Html,
+            "cut-off" => ImageFault::CutOff,
+            "slow" => ImageFault::Slow,
+            other => {
+                return Err(format!(
+                    "unknown image fault {other:?}: one of none, fail-once, html, cut-off, slow"
+                ));
+            }
+        })
+    }
 }
 
 impl Default for MockConfig {
@@ -74,6 +114,7 @@ impl Default for MockConfig {
             link_ttl: DEFAULT_LINK_TTL,
             latency: std::time::Duration::ZERO,
             jitter: std::time::Duration::ZERO,
+            image_fault: ImageFault::None,
         }
     }
 }

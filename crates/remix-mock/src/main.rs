@@ -45,6 +45,12 @@ struct Args {
     /// Up to this many milliseconds more, drawn per request.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     jitter: u64,
+    /// Make the image links misbehave: fail-once (500 on each link's first
+    /// fetch), html (an HTML page behind a 200), cut-off (half the
+    /// announced bytes, then the connection closes), slow (16 pieces,
+    /// 100 ms apart), or none.
+    #[arg(long, value_name = "FAULT", default_value = "none")]
+    image_fault: remix_mock::ImageFault,
 }
 
 #[tokio::main]
@@ -83,6 +89,7 @@ async fn main() -> std::process::ExitCode {
         link_ttl: args.link_ttl,
         latency: std::time::Duration::from_millis(args.latency),
         jitter: std::time::Duration::from_millis(args.jitter),
+        image_fault: args.image_fault,
     };
     tokio::select! {
         result = remix_mock::serve(listener, config) => {

@@ -40,16 +40,56 @@ fn gather(args: &BatchArgs) -> Result<(Vec<Item>, Vec<String>), Failure> {
     }
 }
 
-/// Which items this run sends; the rest are counted from the journal.
+/// What this run does: the items it sends, and the finished items whose
+/// images it fetches from their journaled links.
+#[derive(Default)]
+struct Plan {
+    send: Vec<Item>,
+    fetch: Vec<(Item, Outcome)>,
+}
+
+/// The links of a finished item whose images were never saved, if any.
+fn unsaved(outcome: &Outcome) -> &[journal::Link] {
+    match outcome {
+        Outcome::Ok { images, files, .. } => &images[files.len().min(images.len())..],
+        Outcome::Failed { .. } => &[],
+    }
+}
+
+/// The earliest expiry among `links` that has passed by `now`, if any.
+fn expired(links: &[journal::Link], now: u64) -> Option<u64> {
+    links.iter().filter_map(|l| l.expires_at).filter(|at| *at <= now).min()
+}
+
+/// Which items this run sends, which it fetches; the rest are counted from
+/// the journal.
 fn plan(
     items: Vec<Item>,
     states: &std::collections::HashMap<String, State>,
     args: &BatchArgs,
     summary: &mut Summary,
-) -> Vec<Item> {
-    let mut pending = Vec::new();
+) -> Plan {
+    let mut plan = Plan::default();
+    let now = journal::now();
     for item in items {
         match states.get(&item.key) {
+            Some(State::Finished(outcome @ Outcome::Ok { .. })) if args.download && !unsaved(outcome).is_empty() => {
+                match expired(unsaved(outcome), now) {
+                    None => plan.fetch.push((item, outcome.clone())),
+                    Some(_) if args.remix_expired => plan.send.push(item),
+                    Some(at) => {
+                        summary.count(&item.image, outcome, WhichRun::Earlier);
+                        summary.links_expired.push(ItemNote {
+                            image: item.image.clone(),
+                            error: Some(format!(
+                                "{} image(s) not saved; links expired {}",
+                                unsaved(outcome).len(),
+                                httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
+                            )),
+                        });
+                    }
+                }
+            }
             Some(State::Finished(outcome @ Outcome::Ok { .. })) => {
                 summary.count(&item.image, outcome, WhichRun::Earlier)
             }
@@ -60,10 +100,39 @@ fn plan(
                 image: item.image.clone(),
                 error: None,
             }),
-            _ => pending.push(item),
+            _ => plan.send.push(item),
         }
     }
-    pending
+    plan
+}
+
+/// Fetches, one item after another, the unsaved images of earlier runs'
+/// items; counts each item with its new outcome.
+async fn fetch_all(
+    context: &BatchContext,
+    fetch: Vec<(Item, Outcome)>,
+    summary: &mut Summary,
+    say: &Say,
+) -> Result<(), Failure> {
+    for (item, outcome) in fetch {
+        let (outcome, fetched) = runner::fetch_missing(context, &item, outcome)
+            .await
+            .map_err(|e| journal_failure(context.journal.path(), &e))?;
+        summary.fetched_now += fetched;
+        summary.count(&item.image, &outcome, WhichRun::Earlier);
+        if let Outcome::Ok {
+            download_error: Some(error),
+            ..
+        } = &outcome
+        {
+            say(format!("note: {}: {error}", item.image.display()));
+            summary.download_failures.push(ItemNote {
+                image: item.image.clone(),
+                error: Some(error.clone()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Says one line to the user (a note, a warning), context by the tasks.
@@ -96,14 +165,15 @@ pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
         journal: journal.path().to_path_buf(),
         ..Summary::default()
     };
-    let pending = plan(items, &past.states, &args, &mut summary);
-    let bar = summary::progress_bar(pending.len());
+    let plan = plan(items, &past.states, &args, &mut summary);
+    let bar = summary::progress_bar(plan.send.len());
     let say = say_above_bar(bar.clone());
     for line in notes.iter().chain(&past.warnings) {
         say(format!("note: {line}"));
     }
     let context = Arc::new(batch_context(&args, journal, say.clone())?);
-    let outcome = send_all(context, pending, bar.clone(), &mut summary, say).await;
+    fetch_all(&context, plan.fetch, &mut summary, &say).await?;
+    let outcome = send_all(context, plan.send, bar.clone(), &mut summary, say).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

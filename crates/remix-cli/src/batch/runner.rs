@@ -199,7 +199,7 @@ async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse
         })
         .collect();
     let (files, download_error) = match &context.downloads {
-        Some((downloader, dir)) => download(downloader, dir, &item.stem(), &images).await,
+        Some((downloader, dir)) => download(downloader, dir, &item.stem(), &images, 0).await,
         None => (Vec::new(), None),
     };
     Outcome::Ok {
@@ -211,11 +211,18 @@ async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse
     }
 }
 
-/// Saves the images as `STEM-1.EXT`, `STEM-2.EXT`, ... in `dir`, never
-/// overwriting (a taken name gets `-2`, `-3`, ... after the number).
-async fn download(downloader: &Downloader, dir: &Path, stem: &str, images: &[Link]) -> (Vec<PathBuf>, Option<String>) {
+/// Saves the images as `STEM-N.EXT` in `dir` (N counted from `first + 1`),
+/// never overwriting (a taken name gets `-2`, `-3`, ... after the number).
+/// Stops at the first failure: the files saved, and why it stopped.
+pub async fn download(
+    downloader: &Downloader,
+    dir: &Path,
+    stem: &str,
+    images: &[Link],
+    first: usize,
+) -> (Vec<PathBuf>, Option<String>) {
     let mut files = Vec::new();
-    for (i, link) in images.iter().enumerate() {
+    for (i, link) in images.iter().enumerate().map(|(i, l)| (i + first, l)) {
         let extension = Downloader::extension_for(&link.url);
         let mut taken = 1;
         loop {
@@ -235,6 +242,54 @@ async fn download(downloader: &Downloader, dir: &Path, stem: &str, images: &[Lin
         }
     }
     (files, None)
+}
+
+/// Fetches the images of an earlier run's finished item that were never
+/// saved, from its journaled links, with no request to the API, and
+/// journals the item again with every file it now has. Returns the new
+/// outcome and how many images were fetched.
+pub async fn fetch_missing(context: &BatchContext, item: &Item, outcome: Outcome) -> std::io::Result<(Outcome, usize)> {
+    let Outcome::Ok {
+        request_id,
+        task_id,
+        images,
+        mut files,
+        ..
+    } = outcome
+    else {
+        return Ok((outcome, 0));
+    };
+    let Some((downloader, dir)) = &context.downloads else {
+        return Ok((
+            Outcome::Ok {
+                request_id,
+                task_id,
+                images,
+                files,
+                download_error: None,
+            },
+            0,
+        ));
+    };
+    let saved = files.len().min(images.len());
+    let (new_files, download_error) = download(downloader, dir, &item.stem(), &images[saved..], saved).await;
+    let fetched = new_files.len();
+    files.extend(new_files);
+    let outcome = Outcome::Ok {
+        request_id,
+        task_id,
+        images,
+        files,
+        download_error,
+    };
+    let entry = Entry::Done {
+        item: item.key.clone(),
+        image: item.image.clone(),
+        at: journal::now(),
+        outcome: outcome.clone(),
+    };
+    context.journal.append(&entry).await?;
+    Ok((outcome, fetched))
 }
 
 /// Listens for Ctrl-C: the first stops new items (in-flight ones finish

@@ -40,6 +40,13 @@ pub struct Summary {
     pub images: usize,
     pub files: usize,
     pub download_failures: Vec<ItemNote>,
+    /// Images of earlier runs' items fetched in this run from their
+    /// journaled links, with no new remix.
+    pub fetched_now: usize,
+    /// Items paid for in an earlier run whose images were never saved and
+    /// whose links have expired (not remixed again without
+    /// --remix-expired).
+    pub links_expired: Vec<ItemNote>,
     pub stopped: bool,
     pub seconds: f64,
     pub journal: PathBuf,
@@ -90,7 +97,7 @@ impl Summary {
             Exit::ItemsFailed
         } else if !self.interrupted_not_resent.is_empty() {
             Exit::InterruptedNotResent
-        } else if !self.download_failures.is_empty() {
+        } else if !self.download_failures.is_empty() || !self.links_expired.is_empty() {
             Exit::Download
         } else {
             Exit::Success
@@ -115,10 +122,17 @@ impl Summary {
         if self.not_started > 0 {
             out.push_str(&format!(", {} not started", self.not_started));
         }
-        out.push_str(&format!(
-            "; {} image(s), {} saved; {:.1} s\n",
-            self.images, self.files, self.seconds
-        ));
+        out.push_str(&format!("; {} image(s), {} saved", self.images, self.files));
+        if self.fetched_now > 0 {
+            out.push_str(&format!(
+                " ({} fetched from journaled links, no new remix)",
+                self.fetched_now
+            ));
+        }
+        if !self.links_expired.is_empty() {
+            out.push_str(&format!(", {} paid with links expired", self.links_expired.len()));
+        }
+        out.push_str(&format!("; {:.1} s\n", self.seconds));
         for item in &self.failed {
             out.push_str(&format!(
                 "  failed: {}: {}\n",
@@ -130,6 +144,13 @@ impl Summary {
             out.push_str(&format!(
                 "  may have been charged (in flight when a run died; --resend-interrupted sends it): {}\n",
                 item.image.display()
+            ));
+        }
+        for item in &self.links_expired {
+            out.push_str(&format!(
+                "  paid, links expired, not downloaded (--remix-expired remixes it again, which charges again): {}: {}\n",
+                item.image.display(),
+                item.error.as_deref().unwrap_or("")
             ));
         }
         for item in &self.download_failures {
