@@ -503,3 +503,145 @@ fn expired_links_are_listed_and_remixed_only_when_asked() {
         text(&last.stdout)
     );
 }
+
+/// `remix batch` with a file size limit (RLIMIT_FSIZE) of `bytes` on the
+/// process, as a full disk would do it: a write past it fails with
+/// EFBIG (SIGXFSZ is ignored, as the limit's signal would otherwise kill
+/// the process).
+fn run_with_file_size_limit(args: &[String], bytes: u64) -> Output {
+    use std::os::unix::process::CommandExt;
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut command = remix_command(&args, &[("REMIX_API_KEY", KEY)]);
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    output_within(command.spawn().expect("remix batch starts"), PROCESS_DEADLINE)
+}
+
+/// How many remix requests the mock received for each image.
+fn charged_per_image(mock: &Mock) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for entry in mock_log(mock) {
+        *counts
+            .entry(entry["file_name"].as_str().unwrap_or_default().to_string())
+            .or_default() += 1;
+    }
+    counts
+}
+
+/// The journal cannot grow (a file size limit): the batch starts no new
+/// item, says which file and the system's error in one line, exits 9, and
+/// leaves every journal line whole; a re-run without the limit carries
+/// on, paying for no image twice.
+#[test]
+fn a_full_disk_during_the_journal_stops_cleanly_and_a_rerun_carries_on() {
+    let mock = Mock::start(&["--native"]);
+    let dir = Scratch::new("full-journal", 8);
+    let args = batch_args(&dir, &mock, &["--concurrency", "1"]);
+    let out = run_with_file_size_limit(&args, 1500);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "{stderr}");
+    let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(error.len(), 1, "{stderr}");
+    assert!(
+        error[0].contains("journal.jsonl") && error[0].contains("File too large"),
+        "{stderr}"
+    );
+    let journal = dir.journal();
+    assert!(journal.len() <= 1500 && journal.ends_with('\n'), "{journal}");
+    for line in journal.lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("every line whole");
+    }
+    let charged_before = mock_log(&mock).len();
+    assert!((1..8).contains(&charged_before), "stopped part way: {charged_before}");
+
+    let again = run(&args);
+    assert!(matches!(again.status.code(), Some(0 | 8)), "{}", text(&again.stdout));
+    let counts = charged_per_image(&mock);
+    assert!(counts.values().all(|n| *n == 1), "no image paid twice: {counts:?}");
+}
+
+/// An image cannot be written (a file size limit): no new item starts, the
+/// line names the file, nothing partial is left under a final name, and
+/// a re-run without the limit fetches the images with no new remix.
+#[test]
+fn a_full_disk_during_a_download_stops_cleanly_and_a_rerun_fetches() {
+    let mock = Mock::start(&["--native"]);
+    let dir = Scratch::new("full-download", 4);
+    let args = batch_args(&dir, &mock, &["--download", "--concurrency", "1"]);
+    // RLIMIT_FSIZE bounds each file: 2500 bytes hold the journal of the
+    // first items but not a rendered 1024x1024 PNG.
+    let out = run_with_file_size_limit(&args, 2500);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write ") && stderr.contains(".part: File too large"),
+        "{stderr}"
+    );
+    assert_eq!(saved_files(&dir), Vec::<String>::new(), "no image, no part file");
+    let charged = mock_log(&mock).len();
+    assert!(charged < 4, "no new item after the failure: {charged}");
+
+    let again = run(&args);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
+    let counts = charged_per_image(&mock);
+    assert_eq!(counts.len(), 4);
+    assert!(counts.values().all(|n| *n == 1), "no image paid twice: {counts:?}");
+    assert_eq!(saved_files(&dir).len(), 4, "{:?}", saved_files(&dir));
+    assert!(
+        text(&again.stdout).contains("fetched from journaled links"),
+        "{}",
+        text(&again.stdout)
+    );
+}
+
+/// `--dry-run` says what would be sent and charged and what the journal
+/// holds, sending nothing; `--max-images` starts no item past the budget.
+#[test]
+fn a_budget_is_said_before_and_kept_during_a_run() {
+    let mock = Mock::start(&[]);
+    let dir = Scratch::new("budget", 3);
+    let mut dry = batch_args(&dir, &mock, &["--num-images", "2", "--dry-run"]);
+    let out = run(&dry);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.starts_with("dry run: nothing was sent\n"), "{stdout}");
+    assert_eq!(stdout.matches("send: ").count(), 3, "{stdout}");
+    assert!(stdout.contains("would charge 6 image(s) for 3 item(s)"), "{stdout}");
+    assert_eq!(mock_log(&mock).len(), 0);
+
+    let budget = batch_args(&dir, &mock, &["--num-images", "2", "--max-images", "3"]);
+    let out = run(&budget);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("2 left for later (--max-images)"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(mock_log(&mock).len(), 1, "one item of 2 images fits in 3");
+
+    let out = run(&dry);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("the journal holds 1 finished, 0 failed and 0 interrupted item(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("would charge 4 image(s) for 2 item(s)"), "{stdout}");
+    dry.retain(|a| a != "--dry-run");
+    assert_eq!(run(&dry).status.code(), Some(0));
+    assert_eq!(mock_log(&mock).len(), 3, "each image paid once");
+}

@@ -140,6 +140,18 @@ pub struct BatchArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Check everything and print what would be sent, what the journal
+    /// already holds, and how many images would be charged; sends nothing
+    /// and needs no key.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Start no item that would take this run past N images charged (each
+    /// item costs its num_images, the API's default where unset); the
+    /// items left are sent by a later run.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_images: Option<u32>,
+
     /// Images (PNG, JPEG, WebP) and folders of them (not recursive).
     #[arg(value_name = "IMAGE_OR_FOLDER", required_unless_present = "manifest")]
     pub inputs: Vec<PathBuf>,

@@ -28,6 +28,10 @@ pub enum Exit {
     /// `remix batch`: none failed, but items interrupted earlier (which may
     /// have been charged) were not sent again.
     InterruptedNotResent,
+    /// `remix batch`: a file could not be written (the journal or an
+    /// image: a full disk, a read-only folder, a file too large); no new
+    /// item was started.
+    WriteFailed,
     /// A bug: remix panicked (Rust's exit code for a panic).
     Bug,
     /// Stopped by Ctrl-C.
@@ -47,7 +51,7 @@ pub enum Command {
 
 impl Exit {
     /// Every exit, in the order the help lists them.
-    pub const ALL: [Exit; 11] = [
+    pub const ALL: [Exit; 12] = [
         Exit::Success,
         Exit::Internal,
         Exit::Usage,
@@ -57,6 +61,7 @@ impl Exit {
         Exit::Download,
         Exit::ItemsFailed,
         Exit::InterruptedNotResent,
+        Exit::WriteFailed,
         Exit::Bug,
         Exit::Interrupted,
     ];
@@ -73,6 +78,7 @@ impl Exit {
             Exit::Download => 6,
             Exit::ItemsFailed => 7,
             Exit::InterruptedNotResent => 8,
+            Exit::WriteFailed => 9,
             Exit::Bug => 101,
             Exit::Interrupted => 130,
         }
@@ -91,7 +97,7 @@ impl Exit {
                 "some links were not saved (expired, refused, not an image, or a taken name); the lines above say which"
             }
             (Exit::Internal, Remix) => "internal error: the async runtime would not start, or an unknown error",
-            (Exit::Internal, Batch) => "internal error, or the journal could not be written (nothing more was sent)",
+            (Exit::Internal, Batch) => "internal error",
             (Exit::Usage, Remix) => "usage error or invalid request: nothing was uploaded",
             (Exit::Usage, Batch) => "usage error, or a bad input or manifest line: nothing was sent",
             (Exit::Api, Remix) => "the API answered with an error",
@@ -102,6 +108,10 @@ impl Exit {
             (Exit::ItemsFailed, Batch) => "some items failed (the summary and the journal say why)",
             (Exit::InterruptedNotResent, Batch) => {
                 "none failed, but items interrupted earlier were not sent again (they may have been charged; --resend-interrupted sends them)"
+            }
+            (Exit::WriteFailed, Batch) => {
+                "a file could not be written (full disk, read-only folder, file too large): no new item was started; \
+                 free the space and run the same command again"
             }
             (Exit::Bug, _) => "a bug: remix panicked (please report it)",
             (Exit::Interrupted, Batch) => "stopped by Ctrl-C",

@@ -177,14 +177,26 @@ impl Journal {
         &self.path
     }
 
-    /// Appends `entry` as one line and syncs it to disk.
+    /// Appends `entry` as one line and syncs it to disk. When the line
+    /// cannot be written whole (a full disk, a file size limit), what was
+    /// written of it is cut off again, so that every line already in the
+    /// journal stays whole and the next run reads it cleanly.
     pub async fn append(&self, entry: &Entry) -> std::io::Result<()> {
         let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
         line.push(b'\n');
         let mut file = self.file.lock().await;
-        file.write_all(&line).await?;
-        file.flush().await?;
-        file.sync_data().await
+        let before = file.metadata().await?.len();
+        let written = async {
+            file.write_all(&line).await?;
+            file.flush().await?;
+            file.sync_data().await
+        }
+        .await;
+        if written.is_err() {
+            let _ = file.set_len(before).await;
+            let _ = file.sync_data().await;
+        }
+        written
     }
 }
 

@@ -25,6 +25,7 @@ use crate::report::Failure;
 use crate::request;
 use items::Item;
 use journal::{Journal, Outcome, State};
+
 use runner::{BatchContext, Limiter};
 use summary::{ItemNote, Summary, WhichRun};
 
@@ -103,7 +104,80 @@ fn plan(
             _ => plan.send.push(item),
         }
     }
+    if let Some(max) = args.max_images {
+        let mut charged = 0;
+        let fits = plan
+            .send
+            .iter()
+            .take_while(|item| {
+                charged += images_charged(item);
+                charged <= max
+            })
+            .count();
+        summary.left_for_later = plan.send.len() - fits;
+        plan.send.truncate(fits);
+    }
     plan
+}
+
+/// The images an item is charged for: its num_images, the API's default
+/// where unset.
+fn images_charged(item: &Item) -> u32 {
+    item.request
+        .num_images()
+        .unwrap_or(remix_client::limits::DEFAULT_NUM_IMAGES)
+}
+
+/// What `--dry-run` prints: what would be sent and charged, what would be
+/// fetched, and what the journal already holds.
+fn dry_run_text(plan: &Plan, summary: &Summary, states: &std::collections::HashMap<String, State>) -> String {
+    let mut out = String::from("dry run: nothing was sent\n");
+    for item in &plan.send {
+        out.push_str(&format!(
+            "send: {} ({} image(s))\n",
+            item.image.display(),
+            images_charged(item)
+        ));
+    }
+    for (item, outcome) in &plan.fetch {
+        out.push_str(&format!(
+            "fetch from the journaled links, no charge: {} ({} image(s))\n",
+            item.image.display(),
+            unsaved(outcome).len()
+        ));
+    }
+    let finished = states
+        .values()
+        .filter(|s| matches!(s, State::Finished(Outcome::Ok { .. })))
+        .count();
+    let failed = states
+        .values()
+        .filter(|s| matches!(s, State::Finished(Outcome::Failed { .. })))
+        .count();
+    let interrupted = states.values().filter(|s| matches!(s, State::Interrupted)).count();
+    out.push_str(&format!(
+        "the journal holds {finished} finished, {failed} failed and {interrupted} interrupted item(s)\n"
+    ));
+    for note in &summary.links_expired {
+        out.push_str(&format!(
+            "paid, links expired, not downloaded: {}: {}\n",
+            note.image.display(),
+            note.error.as_deref().unwrap_or("")
+        ));
+    }
+    let charged: u32 = plan.send.iter().map(images_charged).sum();
+    out.push_str(&format!(
+        "would charge {charged} image(s) for {} item(s)",
+        plan.send.len()
+    ));
+    if summary.left_for_later > 0 {
+        out.push_str(&format!(
+            "; {} item(s) left for later by --max-images",
+            summary.left_for_later
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 /// Fetches, one item after another, the unsaved images of earlier runs'
@@ -117,7 +191,7 @@ async fn fetch_all(
     for (item, outcome) in fetch {
         let (outcome, fetched) = runner::fetch_missing(context, &item, outcome)
             .await
-            .map_err(|e| journal_failure(context.journal.path(), &e))?;
+            .map_err(|e| write_failure(context.journal.path(), &e.to_string(), summary))?;
         summary.fetched_now += fetched;
         summary.count(&item.image, &outcome, WhichRun::Earlier);
         if let Outcome::Ok {
@@ -130,6 +204,9 @@ async fn fetch_all(
                 image: item.image.clone(),
                 error: Some(error.clone()),
             });
+        }
+        if let Some((path, error)) = context.write_failed() {
+            return Err(write_failure(&path, &error, summary));
         }
     }
     Ok(())
@@ -151,6 +228,17 @@ pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
     let started = Instant::now();
     let (items, notes) = gather(&args)?;
     items::check(&items).await?;
+    if args.dry_run {
+        let text = std::fs::read_to_string(args.out.join(journal::FILE_NAME)).unwrap_or_default();
+        let past = journal::read(&text);
+        let mut summary = Summary::default();
+        let plan = plan(items, &past.states, &args, &mut summary);
+        for line in notes.iter().chain(&past.warnings) {
+            eprintln!("note: {line}");
+        }
+        print!("{}", dry_run_text(&plan, &summary, &past.states));
+        return Ok(Exit::Success);
+    }
     std::fs::create_dir_all(&args.out).map_err(|e| {
         Failure::usage(
             format!("cannot create --out {}: {e}", args.out.display()),
@@ -211,6 +299,7 @@ fn batch_context(args: &BatchArgs, journal: Journal, say: Say) -> Result<BatchCo
         limiter,
         pressure,
         downloads,
+        write_failure: std::sync::Mutex::new(None),
     })
 }
 
@@ -239,7 +328,7 @@ async fn send_all(
         while let Some(done) = tasks.try_join_next() {
             record(done, summary, &mut journal_error);
         }
-        if journal_error.is_some() {
+        if journal_error.is_some() || context.write_failed().is_some() {
             summary.not_started += 1;
             break;
         }
@@ -259,9 +348,10 @@ async fn send_all(
     while let Some(done) = tasks.join_next().await {
         record(done, summary, &mut journal_error);
     }
-    match journal_error {
-        Some(e) => Err(journal_failure(context.journal.path(), &e)),
-        None => Ok(()),
+    match (journal_error, context.write_failed()) {
+        (Some(e), _) => Err(write_failure(context.journal.path(), &e.to_string(), summary)),
+        (None, Some((path, error))) => Err(write_failure(&path, &error, summary)),
+        (None, None) => Ok(()),
     }
 }
 
@@ -282,10 +372,26 @@ fn record(
     }
 }
 
-fn journal_failure(path: &std::path::Path, error: &std::io::Error) -> Failure {
+/// The journal could not be opened in `dir`: nothing was sent.
+fn journal_failure(dir: &std::path::Path, error: &std::io::Error) -> Failure {
     Failure {
-        exit: Exit::Internal,
-        message: format!("cannot write the journal in {}: {error}", path.display()),
-        hint: Some("nothing more was sent; fix the folder and run the same command again".into()),
+        exit: Exit::WriteFailed,
+        message: format!("cannot write the journal in {}: {error}", dir.display()),
+        hint: Some("nothing was sent; fix the folder and run the same command again".into()),
+    }
+}
+
+/// A file could not be written mid-batch: the one line that says which
+/// and why, with what the batch did about it.
+fn write_failure(path: &std::path::Path, error: &str, summary: &Summary) -> Failure {
+    Failure {
+        exit: Exit::WriteFailed,
+        message: format!("cannot write {}: {error}", path.display()),
+        hint: Some(format!(
+            "no new item was started ({} left); those in flight finished and were journaled where the \
+             journal could be written. Free the space (or fix the folder) and run the same command again: \
+             what finished is skipped, and unsaved images are fetched from their links",
+            summary.not_started
+        )),
     }
 }

@@ -98,6 +98,22 @@ pub struct BatchContext {
     pub pressure: Arc<Pressure>,
     /// Set when the downloads go into this folder.
     pub downloads: Option<(Downloader, PathBuf)>,
+    /// The first file that could not be written (an image), with the
+    /// system's error: once set, no new item starts.
+    pub write_failure: std::sync::Mutex<Option<(PathBuf, String)>>,
+}
+
+impl BatchContext {
+    /// Remembers the first file that could not be written.
+    fn note_write_failure(&self, path: &Path, error: &std::io::Error) {
+        let mut slot = self.write_failure.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert_with(|| (path.to_path_buf(), error.to_string()));
+    }
+
+    /// The first file that could not be written, if one could not.
+    pub fn write_failed(&self) -> Option<(PathBuf, String)> {
+        self.write_failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 }
 
 /// The server's word that too many images are in flight, heard by the
@@ -199,7 +215,7 @@ async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse
         })
         .collect();
     let (files, download_error) = match &context.downloads {
-        Some((downloader, dir)) => download(downloader, dir, &item.stem(), &images, 0).await,
+        Some((downloader, dir)) => download(context, downloader, dir, &item.stem(), &images, 0).await,
         None => (Vec::new(), None),
     };
     Outcome::Ok {
@@ -213,8 +229,11 @@ async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse
 
 /// Saves the images as `STEM-N.EXT` in `dir` (N counted from `first + 1`),
 /// never overwriting (a taken name gets `-2`, `-3`, ... after the number).
-/// Stops at the first failure: the files saved, and why it stopped.
+/// Stops at the first failure: the files saved, and why it stopped. A file
+/// that cannot be written is noted in `context`, which then starts no new
+/// item.
 pub async fn download(
+    context: &BatchContext,
     downloader: &Downloader,
     dir: &Path,
     stem: &str,
@@ -237,7 +256,12 @@ pub async fn download(
                     break;
                 }
                 Err(DownloadError::Exists(_)) => taken += 1,
-                Err(e) => return (files, Some(format!("image {}: {e}", i + 1))),
+                Err(e) => {
+                    if let DownloadError::Io { path, source } = &e {
+                        context.note_write_failure(path, source);
+                    }
+                    return (files, Some(format!("image {}: {e}", i + 1)));
+                }
             }
         }
     }
@@ -272,7 +296,7 @@ pub async fn fetch_missing(context: &BatchContext, item: &Item, outcome: Outcome
         ));
     };
     let saved = files.len().min(images.len());
-    let (new_files, download_error) = download(downloader, dir, &item.stem(), &images[saved..], saved).await;
+    let (new_files, download_error) = download(context, downloader, dir, &item.stem(), &images[saved..], saved).await;
     let fetched = new_files.len();
     files.extend(new_files);
     let outcome = Outcome::Ok {

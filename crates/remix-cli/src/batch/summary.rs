@@ -47,6 +47,9 @@ pub struct Summary {
     /// whose links have expired (not remixed again without
     /// --remix-expired).
     pub links_expired: Vec<ItemNote>,
+    /// Items not started because they would have taken the run past
+    /// --max-images.
+    pub left_for_later: usize,
     pub stopped: bool,
     pub seconds: f64,
     pub journal: PathBuf,
@@ -121,6 +124,9 @@ impl Summary {
         }
         if self.not_started > 0 {
             out.push_str(&format!(", {} not started", self.not_started));
+        }
+        if self.left_for_later > 0 {
+            out.push_str(&format!(", {} left for later (--max-images)", self.left_for_later));
         }
         out.push_str(&format!("; {} image(s), {} saved", self.images, self.files));
         if self.fetched_now > 0 {
