@@ -415,12 +415,13 @@ fn remixes(mock: &Mock) -> usize {
     mock_log(mock).len()
 }
 
-/// Every file in the batch's output folder but the journal, sorted.
+/// Every file in the batch's output folder but the journal and the
+/// contact sheet (part files included), sorted.
 fn saved_files(dir: &Scratch) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir.path("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "journal.jsonl")
+        .filter(|n| n != "journal.jsonl" && n != "index.html")
         .collect();
     names.sort();
     names
@@ -588,8 +589,10 @@ fn a_full_disk_during_a_download_stops_cleanly_and_a_rerun_fetches() {
     let out = run_with_file_size_limit(&args, 2500);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{stderr}");
+    let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(error.len(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("error: cannot write ") && stderr.contains(".part: File too large"),
+        error[0].starts_with("error: cannot write ") && error[0].contains(".part: File too large"),
         "{stderr}"
     );
     assert_eq!(saved_files(&dir), Vec::<String>::new(), "no image, no part file");
@@ -644,4 +647,61 @@ fn a_budget_is_said_before_and_kept_during_a_run() {
     dry.retain(|a| a != "--dry-run");
     assert_eq!(run(&dry).status.code(), Some(0));
     assert_eq!(mock_log(&mock).len(), 3, "each image paid once");
+}
+
+/// After a run, `DIR/index.html` shows every item: its source image, its
+/// remixes (thumbnails linking to the files by relative paths), the
+/// request in short (the prompt escaped), the outcome; static HTML, no
+/// script, nothing from the network. Parsed with an HTML parser.
+#[test]
+fn the_contact_sheet_shows_every_item_and_file() {
+    let mock = Mock::start(&["--native", "--fail-with", "400:1"]);
+    let dir = Scratch::new("sheet", 3);
+    let prompt = r#"<script>alert("x")</script> & a <b>bold</b> valley"#;
+    let mut args = batch_args(&dir, &mock, &["--download", "--num-images", "2", "--concurrency", "1"]);
+    args[2] = prompt.to_string();
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(7), "one item failed: {}", text(&out.stdout));
+    let sheet_path = dir.path("out/index.html");
+    assert!(
+        text(&out.stdout).contains(&sheet_path.display().to_string()),
+        "{}",
+        text(&out.stdout)
+    );
+    let html = std::fs::read_to_string(&sheet_path).unwrap();
+    let document = scraper::Html::parse_document(&html);
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+
+    assert_eq!(document.select(&select("script")).count(), 0, "no script");
+    assert_eq!(document.select(&select("link")).count(), 0, "no stylesheet fetched");
+    let items: Vec<_> = document.select(&select("section.item")).collect();
+    assert_eq!(items.len(), 3);
+    let mut remixes = 0;
+    let mut failed = 0;
+    for item in &items {
+        let text: String = item.text().collect();
+        assert!(
+            text.contains(prompt),
+            "the prompt, as typed (escaped in the HTML): {text}"
+        );
+        let sources: Vec<_> = item.select(&select("figure.source img")).collect();
+        assert_eq!(sources.len(), 1);
+        for img in item.select(&select("img")) {
+            let src = img.value().attr("src").unwrap();
+            assert!(!src.contains("://"), "relative, nothing from the network: {src}");
+            let file = dir.path("out").join(src.replace("%20", " "));
+            assert!(file.is_file(), "{src} is a file next to the sheet");
+        }
+        for a in item.select(&select("figure:not(.source) a")) {
+            let href = a.value().attr("href").unwrap();
+            assert!(dir.path("out").join(href).is_file(), "{href}");
+            remixes += 1;
+        }
+        if text.contains("failed: ") {
+            failed += 1;
+        }
+    }
+    assert_eq!(remixes, 4, "two images for each of the two items that succeeded");
+    assert_eq!(failed, 1, "the refused item says why");
+    assert!(!html.contains("<script>alert"), "the prompt is escaped in the file");
 }

@@ -10,6 +10,7 @@
 mod items;
 mod journal;
 mod runner;
+mod sheet;
 mod summary;
 
 use std::sync::Arc;
@@ -253,6 +254,7 @@ pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
         journal: journal.path().to_path_buf(),
         ..Summary::default()
     };
+    let all_items = items.clone();
     let plan = plan(items, &past.states, &args, &mut summary);
     let bar = summary::progress_bar(plan.send.len());
     let say = say_above_bar(bar.clone());
@@ -260,11 +262,14 @@ pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
         say(format!("note: {line}"));
     }
     let context = Arc::new(batch_context(&args, journal, say.clone())?);
-    fetch_all(&context, plan.fetch, &mut summary, &say).await?;
-    let outcome = send_all(context, plan.send, bar.clone(), &mut summary, say).await;
+    let outcome = match fetch_all(&context, plan.fetch, &mut summary, &say).await {
+        Ok(()) => send_all(context, plan.send, bar.clone(), &mut summary, say.clone()).await,
+        Err(failure) => Err(failure),
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    write_sheet(&args.out, &all_items);
     outcome?;
     summary.finish(started.elapsed());
     if args.json {
@@ -273,6 +278,19 @@ pub async fn run(args: BatchArgs) -> Result<Exit, Failure> {
         print!("{}", summary.text());
     }
     Ok(summary.exit_code)
+}
+
+/// Writes the contact sheet from what the journal now holds; a sheet that
+/// cannot be written is a note, never a failure of the batch.
+fn write_sheet(dir: &std::path::Path, items: &[Item]) {
+    let text = std::fs::read_to_string(dir.join(journal::FILE_NAME)).unwrap_or_default();
+    let states = journal::read(&text).states;
+    if let Err(e) = sheet::write(dir, items, &states) {
+        eprintln!(
+            "note: the contact sheet {} was not written: {e}",
+            dir.join(sheet::FILE_NAME).display()
+        );
+    }
 }
 
 /// The client, the limiter and the downloader every item shares.

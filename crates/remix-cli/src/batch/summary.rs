@@ -139,6 +139,12 @@ impl Summary {
             out.push_str(&format!(", {} paid with links expired", self.links_expired.len()));
         }
         out.push_str(&format!("; {:.1} s\n", self.seconds));
+        if let Some(dir) = self.journal.parent() {
+            out.push_str(&format!(
+                "  contact sheet: {}\n",
+                dir.join(super::sheet::FILE_NAME).display()
+            ));
+        }
         for item in &self.failed {
             out.push_str(&format!(
                 "  failed: {}: {}\n",
