@@ -705,3 +705,92 @@ fn the_contact_sheet_shows_every_item_and_file() {
     assert_eq!(failed, 1, "the refused item says why");
     assert!(!html.contains("<script>alert"), "the prompt is escaped in the file");
 }
+
+/// Files under a final name in `out/` (not the journal, the sheet or a
+/// hidden part file), each checked whole: a PNG that decodes.
+fn whole_images(dir: &Scratch) -> Vec<String> {
+    let names: Vec<String> = saved_files(dir).into_iter().filter(|n| !n.starts_with('.')).collect();
+    for name in &names {
+        let bytes = std::fs::read(dir.path("out").join(name)).unwrap();
+        assert!(remix_tests::png_size(&bytes).is_some(), "{name} is a whole PNG");
+    }
+    names
+}
+
+/// Killed in the middle of a download (the mock sends each image in 16
+/// pieces, 100 ms apart): no file under a final name, only a hidden part
+/// file; the paid links were journaled first, so a re-run fetches the
+/// image with no new remix.
+#[test]
+fn killed_mid_download_leaves_no_partial_image_and_a_rerun_fetches_it() {
+    let mock = Mock::start(&["--native", "--image-fault", "slow"]);
+    let dir = Scratch::new("kill-download", 1);
+    let args = batch_args(&dir, &mock, &["--download"]);
+    let mut child = spawn(&args);
+    wait_for_requests(&mock, 1);
+    // The remix is answered at once; the download takes 1.6 s.
+    let part = dir.path("out/.photo00-1.png.part");
+    let started = Instant::now();
+    while !part.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the download never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    let _ = output_within(child, PROCESS_DEADLINE);
+    assert_eq!(whole_images(&dir), Vec::<String>::new(), "no image under a final name");
+    assert!(part.exists(), "only the hidden part file");
+
+    let again = run(&args);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
+    assert_eq!(whole_images(&dir), vec!["photo00-1.png"]);
+    assert!(!part.exists(), "the part file was replaced and is gone");
+    assert_eq!(mock_log(&mock).len(), 1, "paid once");
+}
+
+/// A wrong body behind a 200 (an HTML page) and a body cut short: no file,
+/// exit 6, the remix paid once; the re-run tries the links again (still
+/// faulty here) without a new remix.
+#[test]
+fn a_wrong_or_short_image_body_saves_nothing_and_is_not_paid_twice() {
+    for fault in ["html", "cut-off"] {
+        let mock = Mock::start(&["--native", "--image-fault", fault]);
+        let dir = Scratch::new(&format!("bad-body-{fault}"), 1);
+        let args = batch_args(&dir, &mock, &["--download"]);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(6), "{fault}: {}", text(&out.stdout));
+        let expected = if fault == "html" {
+            "not a PNG, JPEG or WebP image"
+        } else {
+            "/images/"
+        };
+        assert!(text(&out.stdout).contains(expected), "{fault}: {}", text(&out.stdout));
+        assert_eq!(saved_files(&dir), Vec::<String>::new(), "{fault}: nothing on disk");
+        let again = run(&args);
+        assert_eq!(again.status.code(), Some(6), "{fault}: {}", text(&again.stdout));
+        assert_eq!(saved_files(&dir), Vec::<String>::new(), "{fault}: still nothing");
+        assert_eq!(mock_log(&mock).len(), 1, "{fault}: paid once");
+    }
+}
+
+/// An output folder nothing can be written to (sysfs, read-only even for
+/// root): the journal cannot be opened, nothing is sent, exit 9.
+#[test]
+fn a_read_only_output_folder_sends_nothing() {
+    let mock = Mock::start(&["--native"]);
+    let dir = Scratch::new("read-only", 1);
+    let mut args = batch_args(&dir, &mock, &[]);
+    let out_at = args.iter().position(|a| a == "--out").unwrap() + 1;
+    args[out_at] = "/sys/kernel".into();
+    let out = run(&args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write the journal in /sys/kernel: "),
+        "{stderr}"
+    );
+    assert_eq!(mock_log(&mock).len(), 0, "nothing was sent");
+}

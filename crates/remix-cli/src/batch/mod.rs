@@ -50,14 +50,6 @@ struct Plan {
     fetch: Vec<(Item, Outcome)>,
 }
 
-/// The links of a finished item whose images were never saved, if any.
-fn unsaved(outcome: &Outcome) -> &[journal::Link] {
-    match outcome {
-        Outcome::Ok { images, files, .. } => &images[files.len().min(images.len())..],
-        Outcome::Failed { .. } => &[],
-    }
-}
-
 /// The earliest expiry among `links` that has passed by `now`, if any.
 fn expired(links: &[journal::Link], now: u64) -> Option<u64> {
     links.iter().filter_map(|l| l.expires_at).filter(|at| *at <= now).min()
@@ -75,8 +67,10 @@ fn plan(
     let now = journal::now();
     for item in items {
         match states.get(&item.key) {
-            Some(State::Finished(outcome @ Outcome::Ok { .. })) if args.download && !unsaved(outcome).is_empty() => {
-                match expired(unsaved(outcome), now) {
+            Some(State::Finished(outcome @ Outcome::Ok { .. }))
+                if args.download && !runner::unsaved_links(outcome).is_empty() =>
+            {
+                match expired(runner::unsaved_links(outcome), now) {
                     None => plan.fetch.push((item, outcome.clone())),
                     Some(_) if args.remix_expired => plan.send.push(item),
                     Some(at) => {
@@ -85,7 +79,7 @@ fn plan(
                             image: item.image.clone(),
                             error: Some(format!(
                                 "{} image(s) not saved; links expired {}",
-                                unsaved(outcome).len(),
+                                runner::unsaved_links(outcome).len(),
                                 httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
                             )),
                         });
@@ -144,7 +138,7 @@ fn dry_run_text(plan: &Plan, summary: &Summary, states: &std::collections::HashM
         out.push_str(&format!(
             "fetch from the journaled links, no charge: {} ({} image(s))\n",
             item.image.display(),
-            unsaved(outcome).len()
+            runner::unsaved_links(outcome).len()
         ));
     }
     let finished = states

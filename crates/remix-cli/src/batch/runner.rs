@@ -176,7 +176,7 @@ pub async fn remix_item(context: &BatchContext, item: &Item) -> std::io::Result<
     };
     context.journal.append(&sent).await?;
     let outcome = match context.client.remix_output(&item.request, image).await {
-        Ok(output) => succeeded(context, item, &output.response).await,
+        Ok(output) => succeeded(context, item, &output.response).await?,
         Err(e) => {
             if is_inflight_limit(&e) {
                 context.pressure.inflight_limit();
@@ -199,7 +199,9 @@ async fn finish(context: &BatchContext, item: &Item, outcome: Outcome) -> std::i
 }
 
 /// The outcome of an accepted remix, with its images downloaded if asked.
-async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse) -> Outcome {
+/// The paid links are journaled before any download starts, so that a run
+/// killed mid-download leaves them for the next run to fetch.
+async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse) -> std::io::Result<Outcome> {
     let images: Vec<Link> = response
         .images()
         .iter()
@@ -214,16 +216,34 @@ async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse
             })
         })
         .collect();
-    let (files, download_error) = match &context.downloads {
-        Some((downloader, dir)) => download(context, downloader, dir, &item.stem(), &images, 0).await,
-        None => (Vec::new(), None),
-    };
-    Outcome::Ok {
-        request_id: response.request_id().map(str::to_string),
-        task_id: response.task().map(|t| t.task_id.clone()),
-        images,
+    let request_id = response.request_id().map(str::to_string);
+    let task_id = response.task().map(|t| t.task_id.clone());
+    let outcome = |files: Vec<PathBuf>, download_error: Option<String>| Outcome::Ok {
+        request_id: request_id.clone(),
+        task_id: task_id.clone(),
+        images: images.clone(),
         files,
         download_error,
+    };
+    let Some((downloader, dir)) = context.downloads.as_ref().filter(|_| !images.is_empty()) else {
+        return Ok(outcome(Vec::new(), None));
+    };
+    let paid = Entry::Done {
+        item: item.key.clone(),
+        image: item.image.clone(),
+        at: journal::now(),
+        outcome: outcome(Vec::new(), None),
+    };
+    context.journal.append(&paid).await?;
+    let (files, download_error) = download(context, downloader, dir, &item.stem(), &images, 0).await;
+    Ok(outcome(files, download_error))
+}
+
+/// The links of an outcome whose images have no file yet.
+pub fn unsaved_links(outcome: &Outcome) -> &[Link] {
+    match outcome {
+        Outcome::Ok { images, files, .. } => &images[files.len().min(images.len())..],
+        Outcome::Failed { .. } => &[],
     }
 }
 
