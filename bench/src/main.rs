@@ -11,7 +11,7 @@
 //! - `rss path|bytes FILE URL`: peak resident memory of one upload.
 //! - `build`: `ImageRequest::build()` plus JSON serialization, ns per request.
 //! - `make-image PATH SIZE`: writes a PNG-signed file of SIZE bytes.
-//! - `batch REMIX URL DIR`: `remix batch` of 64 images against a
+//! - `batch REMIX URL NATIVE_URL DIR`: `remix batch` of 64 images against a
 //!   `remix-mock --latency 200` at URL: wall time and peak RSS.
 //! - `time N -- CMD ...`: the median wall time of N runs of CMD, in seconds.
 
@@ -28,7 +28,7 @@ use remix_client::{AspectRatio, ColorPalette, ImageRequest, Model, PalettePreset
 const KEY: &str = "bench-key";
 const ENVELOPE: &str = r#"{"code":200,"message":"success","request_id":"req-1","data":{"task_id":"task-1","task_status":"SUBMITTED","created_at":1764000000,"updated_at":1764000000}}"#;
 const USAGE: &str = "usage: remix-bench sink | latency URL | count ours|hand N URL | rss path|bytes FILE URL | build \
-                     | make-image PATH SIZE | batch REMIX URL DIR | time N -- CMD ...";
+                     | make-image PATH SIZE | batch REMIX URL NATIVE_URL DIR | time N -- CMD ...";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,7 +46,9 @@ fn main() {
         ["make-image", path, size] => {
             std::fs::write(path, image_bytes(size.parse().expect("a size"))).expect("the image file is written");
         }
-        ["batch", remix, url, dir] => batch::batch(std::path::Path::new(remix), url, std::path::Path::new(dir)),
+        ["batch", remix, url, native_url, dir] => {
+            batch::batch(std::path::Path::new(remix), url, native_url, std::path::Path::new(dir))
+        }
         ["time", runs, "--", command @ ..] => timing::time_command(runs.parse().expect("a count"), command),
         _ => {
             eprintln!("{USAGE}");

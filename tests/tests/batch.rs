@@ -581,12 +581,24 @@ fn a_full_disk_during_the_journal_stops_cleanly_and_a_rerun_carries_on() {
 /// a re-run without the limit fetches the images with no new remix.
 #[test]
 fn a_full_disk_during_a_download_stops_cleanly_and_a_rerun_fetches() {
-    let mock = Mock::start(&["--native"]);
-    let dir = Scratch::new("full-download", 4);
+    // Each remix takes a second, so the first download (rendered by the
+    // mock in well under that) fails before a third item would start: an
+    // item gives back its place at the API as soon as it is answered, and
+    // the next one starts while it downloads.
+    let mock = Mock::start(&["--native", "--latency", "1000"]);
+    let dir = Scratch::new("full-download", 0);
+    // Sources with detail: their 1024 x 1024 remixes are PNGs of 15 KiB and
+    // more, while the journal and the sheet of four items stay under 4 KiB.
+    for i in 0..4u32 {
+        let png = remix_mock::render::png(64, 64, |x, y| {
+            [(x * y + i * 37) as u8, (x * 7 + y * 13) as u8, (x ^ y) as u8]
+        });
+        std::fs::write(dir.path(&format!("in/photo{i:02}.png")), png).unwrap();
+    }
     let args = batch_args(&dir, &mock, &["--download", "--concurrency", "1"]);
-    // RLIMIT_FSIZE bounds each file: 2500 bytes hold the journal of the
-    // first items but not a rendered 1024x1024 PNG.
-    let out = run_with_file_size_limit(&args, 2500);
+    // RLIMIT_FSIZE bounds each file: 8 KiB hold the journal and the
+    // contact sheet, not a remix.
+    let out = run_with_file_size_limit(&args, 8 * 1024);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{stderr}");
     let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
@@ -597,7 +609,11 @@ fn a_full_disk_during_a_download_stops_cleanly_and_a_rerun_fetches() {
     );
     assert_eq!(saved_files(&dir), Vec::<String>::new(), "no image, no part file");
     let charged = mock_log(&mock).len();
-    assert!(charged < 4, "no new item after the failure: {charged}");
+    assert!(
+        charged < 4,
+        "no new item after the failure: {charged}\n{stderr}\n{}",
+        text(&out.stdout)
+    );
 
     let again = run(&args);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));

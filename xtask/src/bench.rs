@@ -191,10 +191,14 @@ fn batch_benchmark(bins: &Binaries, work: &Path) -> Result<String> {
         Command::new(&bins.mock).args(["--port", "0", "--latency", "200"]),
         "remix-mock",
     )?;
+    let native = Server::start(
+        Command::new(&bins.mock).args(["--port", "0", "--latency", "200", "--native"]),
+        "remix-mock --native",
+    )?;
     let remix = bins.remix.to_str().context("a UTF-8 path")?;
     let work = work.to_str().context("a UTF-8 path")?;
     let table = run_ok(
-        Command::new(&bins.bench).args(["batch", remix, &mock.url, work]),
+        Command::new(&bins.bench).args(["batch", remix, &mock.url, &native.url, work]),
         "remix-bench batch",
     )?;
     Ok(format!("### `remix batch`\n\n{table}"))

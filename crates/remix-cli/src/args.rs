@@ -311,6 +311,15 @@ with --retry-failed. Items in flight when a run died may have been charged:
 they are listed, and sent again only with --resend-interrupted. A line cut
 off by a crash is reported and ignored.
 
+Paid images are never lost: with --download an item's links are journaled
+before its images are fetched, and a re-run with --download fetches every
+image that has no file yet from those links, with no new remix, while they
+last. Items whose links expired are listed; --remix-expired remixes them
+again, which charges again. --dry-run says what would be sent and charged;
+--max-images N keeps a run within N images. When a file cannot be written
+(a full disk), no new item starts and remix exits with 9. After every run,
+DIR/index.html shows each item's source, its remixes and its outcome.
+
 Ctrl-C stops starting new items; those in flight finish and are journaled,
 then remix exits with 130. A second Ctrl-C exits at once (the journal stays
 valid: every line is whole or ignored).";

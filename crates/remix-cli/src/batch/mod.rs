@@ -346,8 +346,7 @@ async fn send_all(
         }
         let (context, bar) = (context.clone(), bar.clone());
         tasks.spawn(async move {
-            let outcome = runner::remix_item(&context, &item).await;
-            drop(slot);
+            let outcome = runner::remix_item(&context, &item, slot).await;
             if let Some(bar) = &bar {
                 bar.inc(1);
                 bar.set_message(format!("{} in flight", context.limiter.in_flight()));

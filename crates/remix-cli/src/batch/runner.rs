@@ -163,7 +163,12 @@ fn failed(error: &Error) -> Outcome {
 /// Remixes one item: journals it as sent, sends it, downloads its images
 /// if asked, and journals how it ended. An error writing the journal stops
 /// here (`Err`), before anything more is sent.
-pub async fn remix_item(context: &BatchContext, item: &Item) -> std::io::Result<Outcome> {
+///
+/// `slot` is the item's place among the requests in flight at the API: it
+/// is given back as soon as the API has answered, so that the next item is
+/// sent while this one's images download (from the image host, not the
+/// API).
+pub async fn remix_item(context: &BatchContext, item: &Item, slot: Slot) -> std::io::Result<Outcome> {
     let image = match ImageFile::from_path(&item.image).await {
         Ok(image) => image,
         Err(e) => return finish(context, item, failed(&e.into())).await,
@@ -175,7 +180,9 @@ pub async fn remix_item(context: &BatchContext, item: &Item) -> std::io::Result<
         at: journal::now(),
     };
     context.journal.append(&sent).await?;
-    let outcome = match context.client.remix_output(&item.request, image).await {
+    let answer = context.client.remix_output(&item.request, image).await;
+    drop(slot);
+    let outcome = match answer {
         Ok(output) => succeeded(context, item, &output.response).await?,
         Err(e) => {
             if is_inflight_limit(&e) {
