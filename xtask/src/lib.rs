@@ -5,4 +5,5 @@
 pub mod bench;
 pub mod codegen;
 pub mod demo;
+pub mod msrv;
 pub mod workspace;

@@ -20,6 +20,8 @@ commands:
                       OUT.rs, or as a standalone crate in DIR; an operation
                       that cannot be generated is left out and named (with
                       --strict, it is an error)
+  msrv                check that no dependency in Cargo.lock needs a newer
+                      Rust than the workspace's rust-version
   corpus              generate every spec of xtask/fixtures/corpus/ as a
                       crate, cargo check each, and print the table
   bench [batch]       every benchmark (client vs hand-written reqwest, memory,
@@ -42,6 +44,9 @@ fn main() -> ExitCode {
             workspace::root().and_then(|root| codegen::generate(&root, rest))
         }
         ["corpus"] => run_corpus(),
+        ["msrv"] => workspace::root()
+            .and_then(|root| xtask::msrv::run(&root))
+            .map(|()| ExitCode::SUCCESS),
         ["demo"] => xtask::demo::run(),
         ["bench"] => run_bench(false),
         ["bench", "batch"] => run_bench(true),
