@@ -581,11 +581,11 @@ fn a_full_disk_during_the_journal_stops_cleanly_and_a_rerun_carries_on() {
 /// a re-run without the limit fetches the images with no new remix.
 #[test]
 fn a_full_disk_during_a_download_stops_cleanly_and_a_rerun_fetches() {
-    // Each remix takes a second, so the first download (rendered by the
-    // mock in well under that) fails before a third item would start: an
-    // item gives back its place at the API as soon as it is answered, and
-    // the next one starts while it downloads.
-    let mock = Mock::start(&["--native", "--latency", "1000"]);
+    // Each remix takes 3 s, so the first download (rendered by the mock in
+    // a fraction of that, even on a loaded machine) fails before a third
+    // item would start: an item gives back its place at the API as soon as
+    // it is answered, and the next one starts while it downloads.
+    let mock = Mock::start(&["--native", "--latency", "3000"]);
     let dir = Scratch::new("full-download", 0);
     // Sources with detail: their 1024 x 1024 remixes are PNGs of 15 KiB and
     // more, while the journal and the sheet of four items stay under 4 KiB.

@@ -2,6 +2,7 @@
 //! the `client-gen` generator as a separate process), the demo and the
 //! benchmarks.
 
+pub mod api;
 pub mod bench;
 pub mod codegen;
 pub mod demo;

@@ -20,6 +20,9 @@ commands:
                       OUT.rs, or as a standalone crate in DIR; an operation
                       that cannot be generated is left out and named (with
                       --strict, it is an error)
+  semver [--record]   judge each library crate's public API change since
+                      its release (api/*.txt) and fail when its version in
+                      Cargo.toml is too low; --record writes the baselines
   msrv                check that no dependency in Cargo.lock needs a newer
                       Rust than the workspace's rust-version
   corpus              generate every spec of xtask/fixtures/corpus/ as a
@@ -44,6 +47,8 @@ fn main() -> ExitCode {
             workspace::root().and_then(|root| codegen::generate(&root, rest))
         }
         ["corpus"] => run_corpus(),
+        ["semver"] => run_semver(false),
+        ["semver", "--record"] => run_semver(true),
         ["msrv"] => workspace::root()
             .and_then(|root| xtask::msrv::run(&root))
             .map(|()| ExitCode::SUCCESS),
@@ -98,6 +103,16 @@ fn run_codegen(mode: Mode) -> anyhow::Result<ExitCode> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+fn run_semver(record: bool) -> anyhow::Result<ExitCode> {
+    let root = workspace::root()?;
+    Ok(if xtask::api::semver(&root, record)? {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: a crate's version is lower than its API change needs; raise it in its Cargo.toml");
+        ExitCode::FAILURE
     })
 }
 

@@ -1,0 +1,235 @@
+//! The public API of the library crates as text, one item a line (the
+//! `public-api` crate, from rustdoc's JSON), and `cargo xtask semver`: the
+//! change since each crate's last release (its listing kept in `api/`)
+//! judged as semver does, against the version in its `Cargo.toml`.
+//!
+//! rustdoc's JSON output is unstable: it is asked of the stable toolchain
+//! with `RUSTC_BOOTSTRAP=1`, as cargo-semver-checks does, and read by
+//! `public-api`, which matches this toolchain's format.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::workspace;
+
+/// The library crates whose API is pinned: package and library names.
+pub const LIBRARY_CRATES: [(&str, &str); 4] = [
+    ("client-support", "client_support"),
+    ("remix-raw", "remix_raw"),
+    ("remix-client", "remix_client"),
+    ("remix-mock", "remix_mock"),
+];
+
+/// Where a crate's released API is kept, relative to the workspace root.
+pub fn baseline_path(package: &str) -> String {
+    format!("api/{package}.txt")
+}
+
+/// Builds the rustdoc JSON of `package`'s library and returns its path.
+/// It builds in a target folder of its own: `RUSTC_BOOTSTRAP` changes what
+/// some build scripts see, and would rebuild much of the main target.
+fn rustdoc_json(root: &Path, package: &str, lib: &str) -> Result<PathBuf> {
+    let target = workspace::target_dir()?.join("api-json");
+    let out = workspace::cargo()
+        .current_dir(root)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["rustdoc", "--quiet", "--locked", "--package", package, "--lib", "--"])
+        .args(["-Z", "unstable-options", "--output-format", "json"])
+        .output()
+        .with_context(|| format!("running cargo rustdoc for {package}"))?;
+    if !out.status.success() {
+        bail!(
+            "cargo rustdoc --output-format json failed for {package}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(target.join("doc").join(format!("{lib}.json")))
+}
+
+/// The public API of `package`, one item a line, sorted.
+pub fn listing(root: &Path, package: &str) -> Result<String> {
+    let lib = LIBRARY_CRATES
+        .iter()
+        .find(|(p, _)| *p == package)
+        .map(|(_, l)| *l)
+        .with_context(|| format!("{package} is not one of the library crates"))?;
+    let json = rustdoc_json(root, package, lib)?;
+    let api = public_api::Builder::from_rustdoc_json(&json)
+        .build()
+        .with_context(|| format!("reading {}", json.display()))?;
+    let mut lines: Vec<String> = api.items().map(ToString::to_string).collect();
+    lines.sort();
+    lines.dedup();
+    Ok(lines.join("\n") + "\n")
+}
+
+/// What a change needs, as semver says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    /// No public item changed (a patch release at most).
+    None,
+    /// Items were added only.
+    Minor,
+    /// Items were removed or changed.
+    Major,
+}
+
+/// The verdict for one crate: what changed and what it needs.
+#[derive(Debug)]
+pub struct Verdict {
+    pub package: String,
+    pub bump: Bump,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Compares a released listing with the current one. A changed item shows
+/// as one removed line and one added line; any removed line needs a major
+/// version.
+pub fn judge(package: &str, released: &str, current: &str) -> Verdict {
+    let body = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (old, new) = (body(released), body(current));
+    let removed: Vec<String> = old.iter().filter(|l| !new.contains(l)).cloned().collect();
+    let added: Vec<String> = new.iter().filter(|l| !old.contains(l)).cloned().collect();
+    let bump = if !removed.is_empty() {
+        Bump::Major
+    } else if !added.is_empty() {
+        Bump::Minor
+    } else {
+        Bump::None
+    };
+    Verdict {
+        package: package.to_string(),
+        bump,
+        added,
+        removed,
+    }
+}
+
+/// A version as (major, minor, patch).
+fn version(text: &str) -> (u64, u64, u64) {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
+}
+
+/// Whether going from `released` to `declared` is the bump `needed` asks
+/// for (or more). While 0.x, a breaking change needs the minor number up,
+/// an addition at least the patch number.
+pub fn version_suffices(released: &str, declared: &str, needed: Bump) -> bool {
+    let (r, d) = (version(released), version(declared));
+    let breaking_step = if r.0 == 0 { d.0 > 0 || d.1 > r.1 } else { d.0 > r.0 };
+    let feature_step = if r.0 == 0 { d > r } else { d.0 > r.0 || d.1 > r.1 };
+    match needed {
+        Bump::Major => breaking_step,
+        Bump::Minor => feature_step,
+        Bump::None => d >= r,
+    }
+}
+
+/// The version a crate's manifest declares.
+fn declared_version(root: &Path, package: &str) -> Result<String> {
+    let manifest = std::fs::read_to_string(root.join("crates").join(package).join("Cargo.toml"))
+        .with_context(|| format!("reading {package}'s Cargo.toml"))?;
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = ").map(|v| v.trim_matches('"').to_string()))
+        .with_context(|| format!("{package}'s Cargo.toml has no version"))
+}
+
+/// The released version a baseline listing names in its first line
+/// (`# remix-client 0.1.0`).
+fn released_version(baseline: &str) -> Option<String> {
+    baseline
+        .lines()
+        .next()?
+        .strip_prefix("# ")?
+        .split(' ')
+        .nth(1)
+        .map(str::to_string)
+}
+
+/// `cargo xtask semver`: every library crate judged against its baseline;
+/// fails when a crate's declared version is lower than its change needs.
+/// `--record` writes the current listings as the new baselines (at a
+/// release).
+pub fn semver(root: &Path, record: bool) -> Result<bool> {
+    let mut ok = true;
+    for (package, _) in LIBRARY_CRATES {
+        let current = listing(root, package)?;
+        let declared = declared_version(root, package)?;
+        let path = root.join(baseline_path(package));
+        if record {
+            std::fs::create_dir_all(path.parent().context("api/ has a parent")?)?;
+            std::fs::write(&path, format!("# {package} {declared}\n{current}"))?;
+            println!("{package} {declared}: baseline recorded in {}", baseline_path(package));
+            continue;
+        }
+        let baseline = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "reading {} (record one with cargo xtask semver --record)",
+                baseline_path(package)
+            )
+        })?;
+        let released = released_version(&baseline).context("the baseline's first line names no version")?;
+        let verdict = judge(package, &baseline, &current);
+        let needs = match verdict.bump {
+            Bump::None => "no API change (a patch at most)",
+            Bump::Minor => "minor: items added",
+            Bump::Major if version(&released).0 == 0 => "major: items removed or changed (a minor bump while 0.x)",
+            Bump::Major => "major: items removed or changed",
+        };
+        let suffices = version_suffices(&released, &declared, verdict.bump);
+        println!(
+            "{package}: {needs}; released {released}, Cargo.toml says {declared}{}",
+            if suffices { "" } else { ": TOO LOW" }
+        );
+        for line in &verdict.removed {
+            println!("  - {line}");
+        }
+        for line in &verdict.added {
+            println!("  + {line}");
+        }
+        ok &= suffices;
+    }
+    Ok(ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_judged_as_semver_does() {
+        let released = "# c 0.1.0\npub fn c::a()\npub fn c::b()\n";
+        assert_eq!(judge("c", released, "pub fn c::a()\npub fn c::b()\n").bump, Bump::None);
+        let added = judge("c", released, "pub fn c::a()\npub fn c::b()\npub fn c::new()\n");
+        assert_eq!((added.bump, added.added.len()), (Bump::Minor, 1));
+        let changed = judge("c", released, "pub fn c::a(u8)\npub fn c::b()\n");
+        assert_eq!(changed.bump, Bump::Major);
+        assert_eq!(changed.removed, vec!["pub fn c::a()"]);
+        assert_eq!(released_version(released).as_deref(), Some("0.1.0"));
+    }
+
+    #[test]
+    fn the_declared_version_must_cover_the_change() {
+        assert!(version_suffices("0.1.0", "0.1.0", Bump::None));
+        assert!(!version_suffices("0.1.0", "0.1.0", Bump::Minor));
+        assert!(version_suffices("0.1.0", "0.1.1", Bump::Minor));
+        assert!(!version_suffices("0.1.0", "0.1.1", Bump::Major));
+        assert!(version_suffices("0.1.0", "0.2.0", Bump::Major));
+        assert!(version_suffices("1.2.0", "2.0.0", Bump::Major));
+        assert!(!version_suffices("1.2.0", "1.3.0", Bump::Major));
+        assert!(version_suffices("1.2.0", "1.3.0", Bump::Minor));
+    }
+}
