@@ -56,7 +56,10 @@ pub fn listing(root: &Path, package: &str) -> Result<String> {
         .map(|(_, l)| *l)
         .with_context(|| format!("{package} is not one of the library crates"))?;
     let json = rustdoc_json(root, package, lib)?;
+    // Blanket impls come from dependencies (`impl<T> Borrow<T> for T`) and
+    // change with them; the crate's own items, impls and auto traits stay.
     let api = public_api::Builder::from_rustdoc_json(&json)
+        .omit_blanket_impls(true)
         .build()
         .with_context(|| format!("reading {}", json.display()))?;
     let mut lines: Vec<String> = api.items().map(ToString::to_string).collect();
@@ -85,9 +88,17 @@ pub struct Verdict {
     pub removed: Vec<String>,
 }
 
+/// The struct a field line (`pub path::Struct::field: Type`) belongs to.
+fn struct_of_field(line: &str) -> Option<&str> {
+    let first = line.strip_prefix("pub ")?.split(' ').next()?;
+    let path = first.strip_suffix(':')?;
+    path.rsplit_once("::").map(|(owner, _)| owner)
+}
+
 /// Compares a released listing with the current one. A changed item shows
 /// as one removed line and one added line; any removed line needs a major
-/// version.
+/// version, and so does a field added to a struct that callers could build
+/// with a literal (a `pub struct` without `#[non_exhaustive]`).
 pub fn judge(package: &str, released: &str, current: &str) -> Verdict {
     let body = |text: &str| -> Vec<String> {
         text.lines()
@@ -98,7 +109,10 @@ pub fn judge(package: &str, released: &str, current: &str) -> Verdict {
     let (old, new) = (body(released), body(current));
     let removed: Vec<String> = old.iter().filter(|l| !new.contains(l)).cloned().collect();
     let added: Vec<String> = new.iter().filter(|l| !old.contains(l)).cloned().collect();
-    let bump = if !removed.is_empty() {
+    let breaks_literals = added
+        .iter()
+        .any(|line| struct_of_field(line).is_some_and(|owner| old.iter().any(|l| *l == format!("pub struct {owner}"))));
+    let bump = if !removed.is_empty() || breaks_literals {
         Bump::Major
     } else if !added.is_empty() {
         Bump::Minor
@@ -219,6 +233,11 @@ mod tests {
         assert_eq!(changed.bump, Bump::Major);
         assert_eq!(changed.removed, vec!["pub fn c::a()"]);
         assert_eq!(released_version(released).as_deref(), Some("0.1.0"));
+        let structs = "# c 0.1.0\npub struct c::Body\npub c::Body::a: u8\n#[non_exhaustive] pub struct c::Open\n";
+        let field = judge("c", structs, &format!("{}pub c::Body::b: u8\n", &structs[10..]));
+        assert_eq!(field.bump, Bump::Major, "a struct literal no longer compiles");
+        let open = judge("c", structs, &format!("{}pub c::Open::b: u8\n", &structs[10..]));
+        assert_eq!(open.bump, Bump::Minor, "non_exhaustive: no literal to break");
     }
 
     #[test]

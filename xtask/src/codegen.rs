@@ -148,6 +148,72 @@ pub fn clients(root: &Path, mode: Mode) -> Result<Vec<Stale>> {
     Ok(stale)
 }
 
+/// Where the spec changes are explained, newest first.
+pub const CHANGES: &str = "openapi/CHANGES.md";
+
+/// Today's date (UTC), `YYYY-MM-DD`.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// When `openapi/remix.yaml` differs from the committed one (the spec the
+/// committed client was generated from), prints what changed in API terms
+/// (`client-gen diff`) and adds it to [`CHANGES`], newest first. Nothing to
+/// say outside a git checkout or when the spec is unchanged.
+pub fn explain_spec_change(root: &Path) -> Result<()> {
+    let spec = "openapi/remix.yaml";
+    let committed = Command::new("git")
+        .current_dir(root)
+        .args(["show", &format!("HEAD:{spec}")])
+        .output();
+    let Some(committed) = committed.ok().filter(|o| o.status.success()) else {
+        return Ok(());
+    };
+    let current = std::fs::read(root.join(spec)).with_context(|| format!("reading {spec}"))?;
+    if committed.stdout == current {
+        return Ok(());
+    }
+    let scratch = workspace::target_dir()?.join("xtask-codegen");
+    std::fs::create_dir_all(&scratch)?;
+    let old = scratch.join("remix.committed.yaml");
+    std::fs::write(&old, &committed.stdout)?;
+    let report = run(
+        client_gen(root).arg("diff").arg(&old).arg(root.join(spec)),
+        "client-gen diff",
+    )?;
+    eprintln!("==> {spec} changed since it was committed; in API terms:\n{report}");
+    let path = root.join(CHANGES);
+    let existing = std::fs::read_to_string(&path).unwrap_or_default();
+    let (head, rest) = match existing.find("\n## ") {
+        Some(i) => existing.split_at(i + 1),
+        None if existing.is_empty() => (
+            "# Spec changes\n\nWhat each update of `openapi/remix.yaml` changed in API terms, newest first,\n\
+             written by `cargo xtask codegen` (breaking: an existing caller may now\n\
+             send something wrong or miss something it reads; additive: callers keep\n\
+             working).\n\n",
+            "",
+        ),
+        None => (existing.as_str(), ""),
+    };
+    let entry = format!("## {} — {spec}\n\n{report}\n", today());
+    std::fs::write(&path, format!("{head}{entry}{rest}")).with_context(|| format!("writing {CHANGES}"))?;
+    eprintln!("==> added to {CHANGES}");
+    Ok(())
+}
+
 /// Runs `remix-client`'s schema example in its own process and writes or
 /// checks its output.
 pub fn image_request_schema(root: &Path, mode: Mode) -> Result<Vec<Stale>> {

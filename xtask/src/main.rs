@@ -94,6 +94,9 @@ fn run_bench(batch_only: bool) -> anyhow::Result<ExitCode> {
 
 fn run_codegen(mode: Mode) -> anyhow::Result<ExitCode> {
     let root = workspace::root()?;
+    if mode == Mode::Write {
+        codegen::explain_spec_change(&root)?;
+    }
     let mut stale = codegen::clients(&root, mode)?;
     if root.join("crates/remix-client").exists() {
         stale.extend(codegen::image_request_schema(&root, mode)?);

@@ -14,6 +14,7 @@
 //! The binary (`client-gen generate ...`) is what `cargo xtask codegen`,
 //! `generate` and `corpus` run, as a separate process.
 
+mod diff;
 mod emit;
 mod generate;
 mod input;
@@ -23,5 +24,6 @@ mod normalize;
 mod progenitor_run;
 mod report;
 
+pub use diff::{Change, Impact, diff, report as diff_report};
 pub use generate::{Dependency, Generated, LeftOut, Options, generate};
 pub use krate::{missing_dependencies, write_crate};

@@ -8,6 +8,9 @@ use client_gen::{Generated, Options, generate, missing_dependencies, write_crate
 
 const USAGE: &str = "\
 usage:
+  client-gen diff OLD NEW
+      what changed from the spec OLD to NEW in API terms, each change
+      marked breaking or additive for a client (Markdown on stdout)
   client-gen generate SPEC OUT.rs [--strict] [--summary] [--command CMD] [--spec-name NAME]
   client-gen generate SPEC --crate DIR [--name NAME] [--client-support PATH] [--strict] [--summary]
 
@@ -73,6 +76,7 @@ fn parse(args: &[String]) -> Result<Args> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest = match args.split_first() {
+        Some((command, rest)) if command == "diff" => return run_diff(rest),
         Some((command, rest)) if command == "generate" => rest,
         Some((command, _)) if matches!(command.as_str(), "help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -93,6 +97,26 @@ fn main() -> ExitCode {
     };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `client-gen diff OLD NEW`.
+fn run_diff(args: &[String]) -> ExitCode {
+    let [old, new] = args else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let read = |p: &String| std::fs::read_to_string(p).with_context(|| format!("reading {p}"));
+    let result = read(old).and_then(|o| read(new).and_then(|n| client_gen::diff(&o, &n)));
+    match result {
+        Ok(changes) => {
+            print!("{}", client_gen::diff_report(&changes));
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
