@@ -25,6 +25,10 @@ struct Stored {
     source: Arc<DynamicImage>,
     recipe: Recipe,
     expires_at: u64,
+    /// The image being rendered since its link was handed out (as a CDN
+    /// would have it ready), taken by the first fetch; later fetches render
+    /// it again.
+    prerendered: Option<tokio::task::JoinHandle<Vec<u8>>>,
 }
 
 /// The images of every native answer, by id.
@@ -37,19 +41,37 @@ pub(crate) struct ImageStore {
 
 impl ImageStore {
     /// Remembers image `id` of an answer, made from `source` by `recipe`,
-    /// and returns its link path (with `exp` and `sig`).
-    pub(crate) fn add(&self, id: String, source: Arc<DynamicImage>, recipe: Recipe, expires_at: u64) -> String {
+    /// and returns its link path (with `exp` and `sig`). With `prerender`
+    /// (when answers wait, `--latency`), the image is rendered while the
+    /// answer waits, as the real API has it ready when it answers; it is
+    /// kept until its first fetch.
+    pub(crate) fn add(
+        &self,
+        id: String,
+        source: Arc<DynamicImage>,
+        recipe: Recipe,
+        expires_at: u64,
+        prerender: bool,
+    ) -> String {
         let link = format!("/images/{id}.png?exp={expires_at}&sig={}", signature(&id, expires_at));
         let mut images = self.images.lock().unwrap_or_else(|p| p.into_inner());
         if images.len() >= MAX_STORED_IMAGES {
             images.clear();
         }
+        let prerendered = {
+            let (source, recipe) = (source.clone(), recipe.clone());
+            tokio::runtime::Handle::try_current()
+                .ok()
+                .filter(|_| prerender)
+                .map(|runtime| runtime.spawn_blocking(move || render::render(&source, &recipe)))
+        };
         images.insert(
             id,
             Stored {
                 source,
                 recipe,
                 expires_at,
+                prerendered,
             },
         );
         link
@@ -137,9 +159,16 @@ pub(crate) async fn serve_image(
         }
         _ => {}
     }
-    let png = match tokio::task::spawn_blocking(move || render::render(&source, &recipe)).await {
-        Ok(png) => png,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let prerendered = {
+        let mut images = state.images.images.lock().unwrap_or_else(|p| p.into_inner());
+        images.get_mut(&id).and_then(|s| s.prerendered.take())
+    };
+    let rendered = match prerendered {
+        Some(task) => task.await,
+        None => tokio::task::spawn_blocking(move || render::render(&source, &recipe)).await,
+    };
+    let Ok(png) = rendered else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     match state.config.image_fault {
         ImageFault::CutOff => faulty_body(png, Fault::CutOff),

@@ -196,7 +196,8 @@ fn native_answer(state: &AppState, call: &Call, request: &ImageRequest, source: 
             let id = format!("{}-{i}", call.task_id.trim_start_matches("task-"));
             let seed = base_seed + i;
             let recipe = Recipe::new(request, width, height, seed);
-            let link = state.images.add(id, source.clone(), recipe, expires_at);
+            let prerender = !state.config.latency.is_zero();
+            let link = state.images.add(id, source.clone(), recipe, expires_at, prerender);
             json!({
                 "url": format!("http://{host}{link}"),
                 "prompt": request.prompt(),
