@@ -238,7 +238,7 @@ const PAINT_SIDE: u32 = 384;
 /// The remix of `source` by `recipe`, as PNG bytes.
 ///
 /// The look is a colour map of each pixel, so it is painted at most
-/// [`PAINT_SIDE`] pixels on the longest side and the result scaled to the
+/// `PAINT_SIDE` pixels on the longest side and the result scaled to the
 /// size asked for: the same picture at a fraction of the cost of painting
 /// every output pixel (a 512 x 1536 remix: 37 ms instead of 85 ms).
 pub fn render(source: &DynamicImage, recipe: &Recipe) -> Vec<u8> {
