@@ -81,34 +81,31 @@ pub fn client_builder(flags: &ConnectionFlags) -> Result<ClientBuilder, Failure>
 /// A failed download: exit code 6, after a remix that succeeded. An
 /// expired link is said in one line.
 pub fn download_failure(error: DownloadError) -> Failure {
-    let hint = match &error {
-        DownloadError::Expired { at, .. } => {
-            return Failure {
-                exit: Exit::Download,
-                message: format!(
-                    "the image link expired at {}: image links last {}; remix again for new ones",
-                    httpdate::fmt_http_date(*at),
-                    limits::describe_hours(limits::IMAGE_LINK_LIFETIME)
-                ),
-                hint: None,
-            };
-        }
-        DownloadError::Exists(_) => "choose an empty --download DIR, or move the file away",
-        DownloadError::Status { .. } => {
-            return Failure {
-                exit: Exit::Download,
-                message: format!("download failed: {error}"),
-                hint: Some(format!(
-                    "image links expire after about {}",
-                    limits::describe_hours(limits::IMAGE_LINK_LIFETIME)
-                )),
-            };
-        }
-        _ => "check the network and the download directory",
+    let lifetime = limits::describe_hours(limits::IMAGE_LINK_LIFETIME);
+    let (message, hint) = match &error {
+        DownloadError::Expired { at, .. } => (
+            format!(
+                "the image link expired at {}: image links last {lifetime}; remix again for new ones",
+                httpdate::fmt_http_date(*at)
+            ),
+            None,
+        ),
+        DownloadError::Exists(_) => (
+            format!("download failed: {error}"),
+            Some("choose an empty --download DIR, or move the file away".to_string()),
+        ),
+        DownloadError::Status { .. } => (
+            format!("download failed: {error}"),
+            Some(format!("image links expire after about {lifetime}")),
+        ),
+        _ => (
+            format!("download failed: {error}"),
+            Some("check the network and the download directory".to_string()),
+        ),
     };
     Failure {
         exit: Exit::Download,
-        message: format!("download failed: {error}"),
-        hint: Some(hint.into()),
+        message,
+        hint,
     }
 }

@@ -200,6 +200,11 @@ impl Journal {
     }
 }
 
+/// A journaled time (Unix seconds) as an HTTP date, for messages.
+pub fn http_date(unix: u64) -> String {
+    httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(unix))
+}
+
 /// Now, in Unix seconds.
 pub fn now() -> u64 {
     SystemTime::now()

@@ -80,7 +80,7 @@ fn plan(
                             error: Some(format!(
                                 "{} image(s) not saved; links expired {}",
                                 runner::unsaved_links(outcome).len(),
-                                httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
+                                journal::http_date(at)
                             )),
                         });
                     }

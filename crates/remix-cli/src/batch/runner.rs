@@ -194,14 +194,18 @@ pub async fn remix_item(context: &BatchContext, item: &Item, slot: Slot) -> std:
     finish(context, item, outcome).await
 }
 
-async fn finish(context: &BatchContext, item: &Item, outcome: Outcome) -> std::io::Result<Outcome> {
-    let done = Entry::Done {
+/// The journal line saying `item` ended with `outcome`, now.
+fn done_entry(item: &Item, outcome: Outcome) -> Entry {
+    Entry::Done {
         item: item.key.clone(),
         image: item.image.clone(),
         at: journal::now(),
-        outcome: outcome.clone(),
-    };
-    context.journal.append(&done).await?;
+        outcome,
+    }
+}
+
+async fn finish(context: &BatchContext, item: &Item, outcome: Outcome) -> std::io::Result<Outcome> {
+    context.journal.append(&done_entry(item, outcome.clone())).await?;
     Ok(outcome)
 }
 
@@ -235,13 +239,10 @@ async fn succeeded(context: &BatchContext, item: &Item, response: &RemixResponse
     let Some((downloader, dir)) = context.downloads.as_ref().filter(|_| !images.is_empty()) else {
         return Ok(outcome(Vec::new(), None));
     };
-    let paid = Entry::Done {
-        item: item.key.clone(),
-        image: item.image.clone(),
-        at: journal::now(),
-        outcome: outcome(Vec::new(), None),
-    };
-    context.journal.append(&paid).await?;
+    context
+        .journal
+        .append(&done_entry(item, outcome(Vec::new(), None)))
+        .await?;
     let (files, download_error) = download(context, downloader, dir, &item.stem(), &images, 0).await;
     Ok(outcome(files, download_error))
 }
@@ -333,13 +334,7 @@ pub async fn fetch_missing(context: &BatchContext, item: &Item, outcome: Outcome
         files,
         download_error,
     };
-    let entry = Entry::Done {
-        item: item.key.clone(),
-        image: item.image.clone(),
-        at: journal::now(),
-        outcome: outcome.clone(),
-    };
-    context.journal.append(&entry).await?;
+    context.journal.append(&done_entry(item, outcome.clone())).await?;
     Ok((outcome, fetched))
 }
 

@@ -7,10 +7,9 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, UNIX_EPOCH};
 
 use super::items::Item;
-use super::journal::{Outcome, State};
+use super::journal::{Outcome, State, http_date};
 
 /// The sheet's file name in the batch's folder.
 pub const FILE_NAME: &str = "index.html";
@@ -59,10 +58,6 @@ fn encode_segment(segment: &str) -> String {
         }
     }
     out
-}
-
-fn http_date(unix: u64) -> String {
-    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(unix))
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;background:#fafafa;color:#222}\
