@@ -161,6 +161,29 @@ impl Mock {
     }
 }
 
+impl Mock {
+    /// The mock's log (`GET /mock/log`): one entry per remix request it
+    /// answered, what it charged for. Fails the test if it takes over 10 s.
+    pub fn log(&self) -> Vec<serde_json::Value> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("a client");
+            let answer = client
+                .get(format!("{}/mock/log", self.url))
+                .send()
+                .await
+                .expect("the mock's log answers within 10 s");
+            answer.json::<Vec<serde_json::Value>>().await.expect("the log is JSON")
+        })
+    }
+}
+
 impl Drop for Mock {
     fn drop(&mut self) {
         let _ = self.child.kill();

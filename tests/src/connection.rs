@@ -139,20 +139,27 @@ impl Connection {
         Ok(read)
     }
 
+    /// Writes the status line, `headers` and the blank line, then `body`.
+    async fn write_message(&mut self, status: u16, headers: &[(String, String)], body: &[u8]) -> std::io::Result<()> {
+        let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+        for (k, v) in headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str("\r\n");
+        self.stream.write_all(out.as_bytes()).await?;
+        self.stream.write_all(body).await?;
+        self.stream.flush().await
+    }
+
     pub(crate) async fn respond(
         &mut self,
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
     ) -> std::io::Result<()> {
-        let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
-        for (k, v) in headers {
-            out.push_str(&format!("{k}: {v}\r\n"));
-        }
-        out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-        self.stream.write_all(out.as_bytes()).await?;
-        self.stream.write_all(body).await?;
-        self.stream.flush().await
+        let mut all = headers.to_vec();
+        all.push(("Content-Length".into(), body.len().to_string()));
+        self.write_message(status, &all, body).await
     }
 
     /// Writes the status, exactly `headers` and `body`, as given (no
@@ -163,14 +170,9 @@ impl Connection {
         headers: &[(String, String)],
         body: &[u8],
     ) -> std::io::Result<()> {
-        let mut out = format!("HTTP/1.1 {status} {}\r\nConnection: close\r\n", reason(status));
-        for (k, v) in headers {
-            out.push_str(&format!("{k}: {v}\r\n"));
-        }
-        out.push_str("\r\n");
-        self.stream.write_all(out.as_bytes()).await?;
-        self.stream.write_all(body).await?;
-        self.stream.flush().await?;
+        let mut all = vec![("Connection".to_string(), "close".to_string())];
+        all.extend_from_slice(headers);
+        self.write_message(status, &all, body).await?;
         self.stream.shutdown().await
     }
 

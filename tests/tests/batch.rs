@@ -67,28 +67,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The mock's log: one entry per remix request.
-fn mock_log(mock: &Mock) -> Vec<serde_json::Value> {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap();
-        let body = client
-            .get(format!("{}/mock/log", mock.url))
-            .send()
-            .await
-            .expect("the mock's log answers within 10 s");
-        body.json::<Vec<serde_json::Value>>().await.unwrap()
-    })
-}
-
 /// Waits until the mock has accepted `n` remix requests (it logs them
 /// when accepted, before its latency), so a test acts mid-flight.
 fn wait_for_requests(mock: &Mock, n: usize) {
     let started = Instant::now();
-    while mock_log(mock).len() < n {
+    while mock.log().len() < n {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "the mock never saw {n} requests"
@@ -100,7 +83,7 @@ fn wait_for_requests(mock: &Mock, n: usize) {
 /// How many times the mock answered 200 for each image, by file name.
 fn successes(mock: &Mock) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
-    for entry in mock_log(mock).iter().filter(|e| e["status"] == 200) {
+    for entry in mock.log().iter().filter(|e| e["status"] == 200) {
         *counts
             .entry(entry["file_name"].as_str().unwrap().to_string())
             .or_default() += 1;
@@ -240,7 +223,7 @@ fn ctrl_c_finishes_what_is_in_flight_and_exits_130() {
         "{}",
         text(&out.stdout)
     );
-    assert_eq!(mock_log(&mock).len(), done, "nothing was sent after Ctrl-C");
+    assert_eq!(mock.log().len(), done, "nothing was sent after Ctrl-C");
 }
 
 /// A second Ctrl-C quits at once; the journal stays readable and a re-run
@@ -327,7 +310,7 @@ fn a_manifest_with_a_bad_line_sends_nothing() {
         stderr.contains("batch.jsonl line 2: request: `num_images` = 9 must be between 1 and 8"),
         "{stderr}"
     );
-    assert!(mock_log(&mock).is_empty(), "the mock saw no request");
+    assert!(mock.log().is_empty(), "the mock saw no request");
 }
 
 /// A journal whose last line was cut off (the process died while writing
@@ -350,7 +333,7 @@ fn a_cut_off_journal_line_is_reported_and_the_batch_carries_on() {
         "{stderr}"
     );
     assert_eq!(again.status.code(), Some(8), "its item may have been charged: {stderr}");
-    assert_eq!(mock_log(&mock).len(), 3, "nothing was sent again");
+    assert_eq!(mock.log().len(), 3, "nothing was sent again");
     let mut resend = args.clone();
     resend.insert(1, "--resend-interrupted".into());
     assert_eq!(run(&resend).status.code(), Some(0));
@@ -412,7 +395,7 @@ fn help_documents_the_journal_and_the_exit_codes() {
 
 /// How many remix requests the mock received.
 fn remixes(mock: &Mock) -> usize {
-    mock_log(mock).len()
+    mock.log().len()
 }
 
 /// Every file in the batch's output folder but the journal and the
@@ -536,7 +519,7 @@ fn run_with_file_size_limit(args: &[String], bytes: u64) -> Output {
 /// How many remix requests the mock received for each image.
 fn charged_per_image(mock: &Mock) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
-    for entry in mock_log(mock) {
+    for entry in mock.log() {
         *counts
             .entry(entry["file_name"].as_str().unwrap_or_default().to_string())
             .or_default() += 1;
@@ -567,7 +550,7 @@ fn a_full_disk_during_the_journal_stops_cleanly_and_a_rerun_carries_on() {
     for line in journal.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("every line whole");
     }
-    let charged_before = mock_log(&mock).len();
+    let charged_before = mock.log().len();
     assert!((1..8).contains(&charged_before), "stopped part way: {charged_before}");
 
     let again = run(&args);
@@ -608,7 +591,7 @@ fn a_full_disk_during_a_download_stops_cleanly_and_a_rerun_fetches() {
         "{stderr}"
     );
     assert_eq!(saved_files(&dir), Vec::<String>::new(), "no image, no part file");
-    let charged = mock_log(&mock).len();
+    let charged = mock.log().len();
     assert!(
         charged < 4,
         "no new item after the failure: {charged}\n{stderr}\n{}",
@@ -641,7 +624,7 @@ fn a_budget_is_said_before_and_kept_during_a_run() {
     assert!(stdout.starts_with("dry run: nothing was sent\n"), "{stdout}");
     assert_eq!(stdout.matches("send: ").count(), 3, "{stdout}");
     assert!(stdout.contains("would charge 6 image(s) for 3 item(s)"), "{stdout}");
-    assert_eq!(mock_log(&mock).len(), 0);
+    assert_eq!(mock.log().len(), 0);
 
     let budget = batch_args(&dir, &mock, &["--num-images", "2", "--max-images", "3"]);
     let out = run(&budget);
@@ -651,7 +634,7 @@ fn a_budget_is_said_before_and_kept_during_a_run() {
         "{}",
         text(&out.stdout)
     );
-    assert_eq!(mock_log(&mock).len(), 1, "one item of 2 images fits in 3");
+    assert_eq!(mock.log().len(), 1, "one item of 2 images fits in 3");
 
     let out = run(&dry);
     let stdout = text(&out.stdout);
@@ -662,7 +645,7 @@ fn a_budget_is_said_before_and_kept_during_a_run() {
     assert!(stdout.contains("would charge 4 image(s) for 2 item(s)"), "{stdout}");
     dry.retain(|a| a != "--dry-run");
     assert_eq!(run(&dry).status.code(), Some(0));
-    assert_eq!(mock_log(&mock).len(), 3, "each image paid once");
+    assert_eq!(mock.log().len(), 3, "each image paid once");
 }
 
 /// After a run, `DIR/index.html` shows every item: its source image, its
@@ -764,7 +747,7 @@ fn killed_mid_download_leaves_no_partial_image_and_a_rerun_fetches_it() {
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
     assert_eq!(whole_images(&dir), vec!["photo00-1.png"]);
     assert!(!part.exists(), "the part file was replaced and is gone");
-    assert_eq!(mock_log(&mock).len(), 1, "paid once");
+    assert_eq!(mock.log().len(), 1, "paid once");
 }
 
 /// A wrong body behind a 200 (an HTML page) and a body cut short: no file,
@@ -788,7 +771,7 @@ fn a_wrong_or_short_image_body_saves_nothing_and_is_not_paid_twice() {
         let again = run(&args);
         assert_eq!(again.status.code(), Some(6), "{fault}: {}", text(&again.stdout));
         assert_eq!(saved_files(&dir), Vec::<String>::new(), "{fault}: still nothing");
-        assert_eq!(mock_log(&mock).len(), 1, "{fault}: paid once");
+        assert_eq!(mock.log().len(), 1, "{fault}: paid once");
     }
 }
 
@@ -808,5 +791,5 @@ fn a_read_only_output_folder_sends_nothing() {
         stderr.starts_with("error: cannot write the journal in /sys/kernel: "),
         "{stderr}"
     );
-    assert_eq!(mock_log(&mock).len(), 0, "nothing was sent");
+    assert_eq!(mock.log().len(), 0, "nothing was sent");
 }

@@ -492,22 +492,7 @@ fn printed_links(stdout: &str) -> Vec<String> {
 
 /// How many remixes the mock answered (its log).
 fn remixes(mock: &Mock) -> usize {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .unwrap();
-        let log: serde_json::Value = client
-            .get(format!("{}/mock/log", mock.url))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        log.as_array().unwrap().len()
-    })
+    mock.log().len()
 }
 
 /// A remix whose download never happened is finished by `remix download`
