@@ -155,10 +155,7 @@ pub fn version_suffices(released: &str, declared: &str, needed: Bump) -> bool {
 fn declared_version(root: &Path, package: &str) -> Result<String> {
     let manifest = std::fs::read_to_string(root.join("crates").join(package).join("Cargo.toml"))
         .with_context(|| format!("reading {package}'s Cargo.toml"))?;
-    manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("version = ").map(|v| v.trim_matches('"').to_string()))
-        .with_context(|| format!("{package}'s Cargo.toml has no version"))
+    workspace::manifest_value(&manifest, "version").with_context(|| format!("{package}'s Cargo.toml has no version"))
 }
 
 /// The released version a baseline listing names in its first line

@@ -45,13 +45,7 @@ pub fn newer_than(metadata: &serde_json::Value, declared: &str) -> Vec<String> {
 /// The workspace's declared `rust-version`, from its `Cargo.toml`.
 fn declared(root: &Path) -> Result<String> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
-    manifest
-        .lines()
-        .find_map(|l| {
-            let rest = l.trim().strip_prefix("rust-version")?.trim_start().strip_prefix('=')?;
-            Some(rest.trim().trim_matches('"').to_string())
-        })
-        .context("the workspace's Cargo.toml declares no rust-version")
+    workspace::manifest_value(&manifest, "rust-version").context("the workspace's Cargo.toml declares no rust-version")
 }
 
 /// Runs the check; prints what it checked.

@@ -60,6 +60,15 @@ pub fn target_dir() -> Result<PathBuf> {
     Ok(PathBuf::from(dir))
 }
 
+/// The string value of the first `key = "value"` line of a `Cargo.toml`'s
+/// text (`version`, `rust-version`).
+pub fn manifest_value(manifest: &str, key: &str) -> Option<String> {
+    manifest.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix(key)?.trim_start().strip_prefix('=')?;
+        Some(rest.trim().trim_matches('"').to_string())
+    })
+}
+
 /// A server process this command started, killed when dropped.
 pub struct Server {
     child: std::process::Child,
