@@ -15,7 +15,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle};
 
-use crate::normalize::{Method, Site};
+use crate::normalize::{Method, Site, any_json_schema};
 
 thread_local! {
     /// Set while progenitor runs on this thread: its panics are caught, so
@@ -122,10 +122,7 @@ pub fn with_blank_schemas(spec: &OpenAPI, blank: &[String]) -> OpenAPI {
     if let Some(components) = out.components.as_mut() {
         for (name, schema) in components.schemas.iter_mut() {
             if blank.contains(name) {
-                *schema = ReferenceOr::Item(openapiv3::Schema {
-                    schema_data: Default::default(),
-                    schema_kind: openapiv3::SchemaKind::Any(Default::default()),
-                });
+                *schema = ReferenceOr::Item(any_json_schema());
             }
         }
     }
@@ -170,10 +167,7 @@ pub fn generate(spec: &OpenAPI) -> Result<(TokenStream, Generator)> {
     };
     let bare = with_only(spec, &[]);
     if let Err(error) = attempt(&bare) {
-        let blank = ReferenceOr::Item(openapiv3::Schema {
-            schema_data: Default::default(),
-            schema_kind: openapiv3::SchemaKind::Any(Default::default()),
-        });
+        let blank = ReferenceOr::Item(any_json_schema());
         let names: Vec<String> = bare
             .components
             .iter()

@@ -303,10 +303,7 @@ pub fn ref_siblings(doc: &mut Value) -> RuleReport {
             map.retain(|k, _| k.as_str() == Some("$ref"));
             changes.push(format!("{at}: {} beside $ref dropped", siblings.join(", ")));
         } else {
-            let reference = map.remove("$ref").expect("checked above");
-            let mut only = Mapping::new();
-            only.insert("$ref".into(), reference);
-            map.insert("allOf".into(), Value::Sequence(vec![Value::Mapping(only)]));
+            tree::wrap_ref_in_all_of(map);
             changes.push(format!("{at}: $ref beside {} -> allOf [$ref]", siblings.join(", ")));
         }
     });

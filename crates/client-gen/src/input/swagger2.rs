@@ -571,11 +571,7 @@ pub fn schema_words(doc: &mut Value) -> RuleReport {
             changes.push(format!("{at}: type file -> string, format binary"));
         }
         if let Some(nullable) = map.remove("x-nullable") {
-            if let Some(reference) = map.remove("$ref") {
-                let mut only = Mapping::new();
-                only.insert("$ref".into(), reference);
-                map.insert("allOf".into(), Value::Sequence(vec![Value::Mapping(only)]));
-            }
+            tree::wrap_ref_in_all_of(map);
             map.insert("nullable".into(), nullable);
             changes.push(format!("{at}: x-nullable -> nullable"));
         }

@@ -248,6 +248,18 @@ pub fn rewrite_references(value: &mut Value, f: &mut dyn FnMut(&str) -> Option<S
     count
 }
 
+/// Moves a schema's `$ref` (if it has one) into `allOf: [{$ref}]`, the 3.0
+/// way to let keywords beside it apply. Returns whether it moved one.
+pub fn wrap_ref_in_all_of(schema: &mut Mapping) -> bool {
+    let Some(reference) = schema.remove("$ref") else {
+        return false;
+    };
+    let mut only = Mapping::new();
+    only.insert("$ref".into(), reference);
+    schema.insert("allOf".into(), Value::Sequence(vec![Value::Mapping(only)]));
+    true
+}
+
 /// A new, empty mapping value.
 pub fn mapping() -> Value {
     Value::Mapping(Mapping::new())

@@ -296,6 +296,14 @@ pub fn describe_operation(method: &str, path: &str, op: &Operation) -> String {
     }
 }
 
+/// The empty schema: any JSON (`serde_json::Value`).
+pub fn any_json_schema() -> Schema {
+    Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+    }
+}
+
 /// A kind of component a `$ref` can point at: where its kind lives under
 /// `components`. [`resolve`] follows references to any kind through this
 /// one lookup (as progenitor's `ReferenceOrExt::item` does).

@@ -50,10 +50,7 @@ pub fn drop_encoding_from_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
 pub fn type_schemaless_json_responses(spec: &mut OpenAPI) -> Result<RuleReport> {
     let changes = each_json_response(spec, |media| {
         media.schema.is_none().then(|| {
-            media.schema = Some(ReferenceOr::Item(Schema {
-                schema_data: Default::default(),
-                schema_kind: SchemaKind::Any(Default::default()),
-            }));
+            media.schema = Some(ReferenceOr::Item(super::any_json_schema()));
             "no schema -> any JSON (serde_json::Value)".to_string()
         })
     })?;
