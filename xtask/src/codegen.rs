@@ -148,6 +148,31 @@ pub fn clients(root: &Path, mode: Mode) -> Result<Vec<Stale>> {
     Ok(stale)
 }
 
+/// Where the rule table is written for the module docs.
+pub const RULES_DOC: &str = "crates/client-gen/RULES.md";
+
+/// The README section the rule table is written into, between these.
+const RULES_BEGIN: &str = "<!-- rules:begin -->\n";
+const RULES_END: &str = "<!-- rules:end -->";
+
+/// Writes (or checks) the rule table, from `client-gen rules`, into
+/// [`RULES_DOC`] and the README.
+pub fn rule_docs(root: &Path, mode: Mode) -> Result<Vec<Stale>> {
+    let table = run(client_gen(root).arg("rules"), "client-gen rules")?;
+    let doc = format!(
+        "# The rules\n\nEvery rule, in the order the pipeline applies them (written by `{FIX_COMMAND}` from \
+         `client-gen rules`, the table in `src/rules.rs`):\n\n{table}"
+    );
+    let mut stale: Vec<Stale> = ensure_file_contents(root, RULES_DOC, &doc, mode)?.into_iter().collect();
+    let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
+    let (Some(begin), Some(end)) = (readme.find(RULES_BEGIN), readme.find(RULES_END)) else {
+        bail!("README.md lacks the {RULES_BEGIN:?} ... {RULES_END:?} markers of the rule table");
+    };
+    let updated = format!("{}{RULES_BEGIN}{table}{}", &readme[..begin], &readme[end..]);
+    stale.extend(ensure_file_contents(root, "README.md", &updated, mode)?);
+    Ok(stale)
+}
+
 /// Where the spec changes are explained, newest first.
 pub const CHANGES: &str = "openapi/CHANGES.md";
 
@@ -260,13 +285,16 @@ pub fn report(stale: &[Stale], mode: Mode) {
 }
 
 /// `cargo xtask generate ARGS`: client-gen's `generate` with the same
-/// arguments, run from the current directory.
+/// arguments, run from the current directory. A crate (`--crate DIR`)
+/// depends on this workspace's `client-support` by path unless the
+/// arguments say otherwise.
 pub fn generate(root: &Path, args: &[&str]) -> Result<ExitCode> {
-    let status = client_gen(root)
-        .arg("generate")
-        .args(args)
-        .status()
-        .context("running client-gen")?;
+    let mut command = client_gen(root);
+    command.arg("generate").args(args);
+    if args.contains(&"--crate") && !args.contains(&"--client-support") {
+        command.arg("--client-support").arg(root.join("crates/client-support"));
+    }
+    let status = command.status().context("running client-gen")?;
     Ok(if status.success() {
         ExitCode::SUCCESS
     } else {

@@ -98,6 +98,7 @@ fn run_codegen(mode: Mode) -> anyhow::Result<ExitCode> {
         codegen::explain_spec_change(&root)?;
     }
     let mut stale = codegen::clients(&root, mode)?;
+    stale.extend(codegen::rule_docs(&root, mode)?);
     if root.join("crates/remix-client").exists() {
         stale.extend(codegen::image_request_schema(&root, mode)?);
     }

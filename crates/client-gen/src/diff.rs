@@ -12,7 +12,7 @@ use anyhow::Result;
 use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::input;
-use crate::normalize::{resolve, resolve_boxed};
+use crate::spec::{resolve, resolve_boxed};
 
 /// Whether a change can break an existing client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,15 +1,19 @@
-//! The pipeline: read, normalize, progenitor, the multipart emitter,
-//! prettyplease and the header; operations that cannot be generated are
-//! left out one at a time, each with its reason.
+//! The pipeline: read (bundling the files a spec is split across), the
+//! rules, progenitor, the multipart emitter, prettyplease and the header.
+//! What one operation or schema does wrong degrades it alone, named.
 
-use anyhow::{Context, Result, bail};
-use openapiv3::{OpenAPI, ReferenceOr};
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
+use openapiv3::OpenAPI;
 use sha2::{Digest, Sha256};
 
-use crate::input::{self, Version};
-use crate::normalize::{self, Normalized, OperationError};
-use crate::progenitor_run::SchemaError;
-use crate::report::{RuleReport, comment_text, header_lines};
+use crate::deps::{Dependency, dependency};
+use crate::header::{self, Omissions};
+use crate::input::{self, BundledFile};
+use crate::normalize::{self, Normalized};
+use crate::rules::RuleReport;
+use crate::spec::{OperationError, remove_operation};
 use crate::{emit, progenitor_run};
 
 /// What to generate and how to name it.
@@ -21,30 +25,28 @@ pub struct Options {
     pub spec_name: String,
     /// The command the header tells to run again (`cargo xtask codegen`).
     pub command: String,
-    /// Refuse the spec when any operation cannot be generated, instead of
-    /// leaving it out.
+    /// Refuse the spec when any operation cannot be generated (or any
+    /// schema is typed as any JSON), instead of leaving it out.
     pub strict: bool,
 }
 
-/// An operation left out of the generated client.
+/// An operation left out of the generated client, or a schema typed as
+/// any JSON: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeftOut {
-    /// `POST /path (id)`.
+    /// `POST /path (id)`, or the schema's place.
     pub operation: String,
-    /// Why it cannot be generated.
+    /// Why it cannot be generated as the spec says.
     pub reason: String,
 }
 
-/// A crate the generated code uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
-    /// Its name in `Cargo.toml`.
-    pub package: &'static str,
-    /// Its name in Rust paths.
-    pub path: &'static str,
-    /// The `Cargo.toml` line that declares it (`client-support` by path,
-    /// with `{client_support}` standing for that path).
-    pub declaration: &'static str,
+impl From<&OperationError> for LeftOut {
+    fn from(error: &OperationError) -> Self {
+        LeftOut {
+            operation: error.location.clone(),
+            reason: error.reason.clone(),
+        }
+    }
 }
 
 /// A generated client.
@@ -60,9 +62,14 @@ pub struct Generated {
     pub multipart: usize,
     /// The operations left out, with reasons.
     pub left_out: Vec<LeftOut>,
-    /// The component schemas progenitor could not type, typed as any JSON
-    /// instead (`operation` names the schema), with reasons.
+    /// The schemas typed as any JSON instead (`operation` names the
+    /// place), with reasons.
     pub untyped_schemas: Vec<LeftOut>,
+    /// The multipart bodies sent as forms the caller fills by part name,
+    /// because their parts could not be typed.
+    pub forms: Vec<LeftOut>,
+    /// The other files the spec was bundled from.
+    pub files: Vec<BundledFile>,
     /// The crates the code uses, as typify and progenitor reported them.
     pub dependencies: Vec<Dependency>,
 }
@@ -74,82 +81,26 @@ impl Generated {
     }
 }
 
-const DEPENDENCIES: [Dependency; 9] = [
-    Dependency {
-        package: "client-support",
-        path: "client_support",
-        declaration: "client-support = { path = \"{client_support}\" }",
-    },
-    Dependency {
-        package: "progenitor-client",
-        path: "progenitor_client",
-        declaration: "progenitor-client = \"0.15.1\"",
-    },
-    Dependency {
-        package: "reqwest",
-        path: "reqwest",
-        declaration: "reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\", \"multipart\"] }",
-    },
-    Dependency {
-        package: "serde",
-        path: "serde",
-        declaration: "serde = { version = \"1\", features = [\"derive\"] }",
-    },
-    Dependency {
-        package: "serde_json",
-        path: "serde_json",
-        declaration: "serde_json = \"1\"",
-    },
-    Dependency {
-        package: "chrono",
-        path: "chrono",
-        declaration: "chrono = { version = \"0.4\", default-features = false, features = [\"serde\"] }",
-    },
-    Dependency {
-        package: "regress",
-        path: "regress",
-        declaration: "regress = \"0.12\"",
-    },
-    Dependency {
-        package: "uuid",
-        path: "uuid",
-        declaration: "uuid = { version = \"1\", default-features = false, features = [\"serde\"] }",
-    },
-    Dependency {
-        package: "futures-core",
-        path: "futures_core",
-        declaration: "futures-core = \"0.3\"",
-    },
-];
-
-fn dependency(package: &str) -> Dependency {
-    DEPENDENCIES
-        .iter()
-        .find(|d| d.package == package)
-        .cloned()
-        .expect("a known dependency")
-}
-
-/// One successful pass of the pipeline.
+/// One successful pass of progenitor and the emitter.
 struct Pass {
-    normalized: Normalized,
     body: String,
+    normalized: Normalized,
+    left_out: Vec<LeftOut>,
+    untyped: Vec<LeftOut>,
+    forms: Vec<LeftOut>,
     dependencies: Vec<Dependency>,
 }
 
-fn pass(spec: OpenAPI) -> Result<Pass> {
-    let normalized = normalize::normalize(spec)?;
-    let (tokens, generator) = progenitor_run::generate(&normalized.spec)?;
-    let mut file: syn::File = syn::parse2(tokens).context("progenitor's output does not parse")?;
+/// The crates the generated code uses.
+fn dependencies(normalized: &Normalized, generator: &progenitor::Generator) -> Result<Vec<Dependency>> {
     let type_space = generator.get_type_space();
-    emit::finish(&mut file, &normalized, type_space)?;
-    let mut dependencies = vec![
+    let mut out = vec![
         dependency("progenitor-client"),
         dependency("reqwest"),
         dependency("serde"),
     ];
-    if !normalized.multipart.is_empty() || !normalized.security.is_empty() {
-        dependencies.insert(0, dependency("client-support"));
+    if !normalized.context.multipart.is_empty() || !normalized.context.security.is_empty() {
+        out.insert(0, dependency("client-support"));
     }
     for (used, package) in [
         (type_space.uses_serde_json(), "serde_json"),
@@ -159,95 +110,135 @@ fn pass(spec: OpenAPI) -> Result<Pass> {
         (generator.uses_futures(), "futures-core"),
     ] {
         if used {
-            dependencies.push(dependency(package));
+            out.push(dependency(package));
         }
     }
     if generator.uses_websockets() {
         bail!("the spec has WebSocket operations, which this generator does not support");
     }
-    Ok(Pass {
-        body: prettyplease::unparse(&file),
-        normalized,
-        dependencies,
-    })
+    Ok(out)
 }
 
-fn count_operations(spec: &OpenAPI) -> usize {
-    spec.paths
-        .paths
-        .values()
-        .filter_map(ReferenceOr::as_item)
-        .map(|item| item.iter().count())
-        .sum()
+/// What the rules left for the emitter, kept to the operations of `spec`.
+fn keep_operations_of(normalized: &mut Normalized, spec: &OpenAPI) {
+    let ids: Vec<String> = crate::spec::operations(spec)
+        .into_iter()
+        .filter_map(|(_, op)| op.operation_id.clone())
+        .collect();
+    let context = &mut normalized.context;
+    context.multipart.retain(|op| ids.contains(&op.operation_id));
+    context.content_types.retain(|id, _| ids.contains(id));
 }
 
-/// Removes the operation `method path` from `spec`.
-fn remove_operation(spec: &mut OpenAPI, path: &str, method: &str) {
-    if let Some(ReferenceOr::Item(item)) = spec.paths.paths.get_mut(path)
-        && let Some(method) = normalize::Method::from_name(method)
-    {
-        *method.slot(item) = None;
-        if item.iter().next().is_none() {
-            spec.paths.paths.shift_remove(path);
-        }
-    }
-}
-
-/// Generates the client for one spec text.
-pub fn generate(spec_text: &str, options: &Options) -> Result<Generated> {
-    let name = &options.spec_name;
-    let input = input::read(spec_text, name)?;
-    let operations = count_operations(&input.spec);
-    let mut spec = input.spec.clone();
-    let mut left_out = Vec::new();
-    let mut untyped: Vec<LeftOut> = Vec::new();
-    let done = loop {
-        match pass(spec.clone()) {
-            Ok(done) => break done,
-            Err(error) => {
-                if let Some(schema) = error.downcast_ref::<SchemaError>() {
-                    let operation = format!("components.schemas.{}", schema.name);
-                    if options.strict {
-                        bail!("{name}: {schema} (strict: no schema may be left untyped)");
-                    }
-                    if untyped.iter().any(|l| l.operation == operation) {
-                        bail!("{name}: {schema}, and typing it as any JSON does not help");
-                    }
-                    untyped.push(LeftOut {
-                        operation: format!("components.schemas.{}", schema.name),
-                        reason: schema.reason.clone(),
-                    });
-                    spec = progenitor_run::with_blank_schemas(&spec, std::slice::from_ref(&schema.name));
-                    continue;
-                }
-                let Some(op) = error.downcast_ref::<OperationError>() else {
-                    return Err(error.context(format!("generating {name}")));
-                };
-                if options.strict {
-                    bail!("{name}: {op} (strict: no operation may be left out)");
-                }
-                left_out.push(LeftOut {
-                    operation: op.location.clone(),
-                    reason: op.reason.clone(),
+/// progenitor, then the emitter; an operation the emitter cannot finish is
+/// left out and the two run again.
+fn pass(mut normalized: Normalized) -> Result<Pass> {
+    let mut emit_left_out = Vec::new();
+    for _ in 0..64 {
+        let run = progenitor_run::generate(normalized.spec.clone())?;
+        let mut current = Normalized {
+            spec: run.spec,
+            reports: normalized.reports.clone(),
+            context: std::mem::take(&mut normalized.context),
+        };
+        let spec = current.spec.clone();
+        keep_operations_of(&mut current, &spec);
+        let mut file: syn::File = syn::parse2(run.tokens).context("progenitor's output does not parse")?;
+        match emit::finish(&mut file, &current, run.generator.get_type_space()) {
+            Ok(forms) => {
+                let dependencies = dependencies(&current, &run.generator)?;
+                let mut left_out = run.left_out;
+                left_out.extend(emit_left_out);
+                return Ok(Pass {
+                    body: prettyplease::unparse(&file),
+                    normalized: current,
+                    left_out,
+                    untyped: run.untyped,
+                    forms,
+                    dependencies,
                 });
-                remove_operation(&mut spec, &op.path, &op.method);
+            }
+            Err(error) => {
+                let Some(op) = emit::operation_error(&error).cloned() else {
+                    return Err(error);
+                };
+                remove_operation(&mut normalized.spec, &op.path, &op.method);
+                normalized.context = current.context;
+                emit_left_out.push(LeftOut::from(&op));
             }
         }
+    }
+    bail!("the multipart emitter failed on 64 operations")
+}
+
+/// Generates the client for one spec text; references into other files
+/// cannot resolve (they degrade, named).
+pub fn generate(spec_text: &str, options: &Options) -> Result<Generated> {
+    generate_in(spec_text, options, None)
+}
+
+/// Generates the client for the spec file at `path`, bundling the files it
+/// refers to (relative to the file that refers to each).
+pub fn generate_file(path: &Path, options: &Options) -> Result<Generated> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    generate_in(&text, options, Some(path.parent().unwrap_or(Path::new("."))))
+}
+
+fn generate_in(spec_text: &str, options: &Options, folder: Option<&Path>) -> Result<Generated> {
+    let name = &options.spec_name;
+    let input = input::read_in(spec_text, name, folder)?;
+    let read_left_out: Vec<LeftOut> = input.context.left_out.iter().map(LeftOut::from).collect();
+    let read_untyped = input.context.untyped.clone();
+    let context = crate::rules::Context {
+        left_out: Vec::new(),
+        untyped: Vec::new(),
+        ..input.context
     };
-    let hash = Sha256::digest(spec_text.as_bytes());
-    let hash: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    let normalized = normalize::normalize(input.spec, context);
+    let mut left_out = read_left_out;
+    left_out.extend(normalized.context.left_out.iter().map(LeftOut::from));
+    let done = pass(normalized)?;
+    left_out.extend(done.left_out.iter().cloned());
+    let mut untyped = read_untyped;
+    untyped.extend(done.untyped.iter().cloned());
+    if options.strict {
+        if let Some(op) = left_out.first() {
+            bail!(
+                "{name}: {}: {} (strict: no operation may be left out)",
+                op.operation,
+                op.reason
+            );
+        }
+        if let Some(schema) = untyped.first() {
+            bail!(
+                "{name}: {}: {} (strict: no schema may be typed as any JSON)",
+                schema.operation,
+                schema.reason
+            );
+        }
+        if let Some(form) = done.forms.first() {
+            bail!(
+                "{name}: {}: {} (strict: every multipart body must have typed parts)",
+                form.operation,
+                form.reason
+            );
+        }
+    }
+    let hash = hex_sha256(spec_text.as_bytes());
+    let reports: Vec<RuleReport> = input.reports.iter().chain(&done.normalized.reports).cloned().collect();
     let code = format!(
         "{}\n{}",
-        header(
+        header::header(
             options,
             &input.version,
             &hash,
-            &input.reports,
-            &done.normalized.reports,
+            &input.files,
+            &reports,
             &Omissions {
                 operations: &left_out,
                 schemas: &untyped,
-                total: operations,
+                forms: &done.forms,
+                total: input.operations,
             },
         ),
         done.body
@@ -255,88 +246,17 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated> {
     Ok(Generated {
         code,
         version: input.version.to_string(),
-        operations,
-        multipart: done.normalized.multipart.len(),
+        operations: input.operations,
+        multipart: done.normalized.context.multipart.len(),
         left_out,
         untyped_schemas: untyped,
+        forms: done.forms,
+        files: input.files,
         dependencies: done.dependencies,
     })
 }
 
-/// What the generated code leaves out.
-struct Omissions<'a> {
-    operations: &'a [LeftOut],
-    schemas: &'a [LeftOut],
-    total: usize,
-}
-
-fn header(
-    options: &Options,
-    version: &Version,
-    hash: &str,
-    version_reports: &[RuleReport],
-    reports: &[RuleReport],
-    omissions: &Omissions<'_>,
-) -> String {
-    let (left_out, operations) = (omissions.operations, omissions.total);
-    let command = comment_text(&options.command);
-    let mut lines = vec![
-        format!(
-            "@generated by `{command}` from {} (OpenAPI {}, sha256 {hash}).",
-            comment_text(&options.spec_name),
-            comment_text(&version.to_string())
-        ),
-        format!("Do not edit this file by hand: change the spec (or the generator, client-gen) and run `{command}`."),
-        String::new(),
-    ];
-    if !version_reports.is_empty() {
-        lines.push(format!(
-            "Rules that read the OpenAPI {} document as OpenAPI 3.0:",
-            comment_text(&version.to_string())
-        ));
-        lines.extend(header_lines(version_reports));
-        lines.push(String::new());
-    }
-    lines.push("Normalization rules applied before progenitor read the spec:".to_string());
-    lines.extend(header_lines(reports));
-    lines.push(String::new());
-    if left_out.is_empty() {
-        lines.push(format!("Every operation was generated ({operations} of {operations})."));
-    } else {
-        lines.push(format!(
-            "Operations left out ({} of {operations}), each with the reason:",
-            left_out.len()
-        ));
-        for op in left_out {
-            lines.push(format!(
-                "- {}: {}",
-                comment_text(&op.operation),
-                comment_text(&op.reason)
-            ));
-        }
-    }
-    if !omissions.schemas.is_empty() {
-        lines.push(format!(
-            "Schemas typed as any JSON (serde_json::Value) because progenitor cannot type them ({}):",
-            omissions.schemas.len()
-        ));
-        for schema in omissions.schemas {
-            lines.push(format!(
-                "- {}: {}",
-                comment_text(&schema.operation),
-                comment_text(&schema.reason)
-            ));
-        }
-    }
-    let mut out = String::new();
-    for line in lines {
-        if line.is_empty() {
-            out.push_str("//\n");
-        } else {
-            out.push_str("// ");
-            out.push_str(&line);
-            out.push('\n');
-        }
-    }
-    out
+/// The SHA-256 of `bytes`, in hex.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

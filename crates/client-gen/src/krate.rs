@@ -5,19 +5,21 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::generate::{Dependency, Generated};
+use crate::deps::{ClientSupport, Dependency};
+use crate::generate::Generated;
 
 /// Writes a standalone crate for `generated` into `dir`: `Cargo.toml` (its
 /// own empty `[workspace]`, so it builds wherever it is; `client-support`
-/// by `client_support`, a path relative to `dir` or absolute; exactly the
-/// crates the code uses), `src/lib.rs`, `src/generated.rs` and a README.
-pub fn write_crate(dir: &Path, name: &str, generated: &Generated, client_support: &str) -> Result<()> {
+/// by its published version, or by a path relative to `dir` or absolute;
+/// exactly the crates the code uses), `src/lib.rs`, `src/generated.rs` and
+/// a README.
+pub fn write_crate(dir: &Path, name: &str, generated: &Generated, client_support: &ClientSupport) -> Result<()> {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).with_context(|| format!("creating {}", src.display()))?;
     let dependencies: Vec<String> = generated
         .dependencies
         .iter()
-        .map(|d| d.declaration.replace("{client_support}", client_support))
+        .map(|d| d.declaration(client_support))
         .collect();
     let manifest = format!(
         "[package]\n\
@@ -72,10 +74,7 @@ pub fn missing_dependencies(dependencies: &[Dependency], manifest: &str) -> Vec<
     dependencies
         .iter()
         .filter(|d| !declared(d.package))
-        .map(|d| {
-            d.declaration
-                .replace("{client_support}", "<path to crates/client-support>")
-        })
+        .map(|d| d.declaration(&ClientSupport::Published))
         .collect()
 }
 
@@ -85,20 +84,12 @@ mod tests {
 
     #[test]
     fn missing_dependencies_are_named_with_their_declaration() {
-        let deps = [
-            Dependency {
-                package: "client-support",
-                path: "client_support",
-                declaration: "client-support = { path = \"{client_support}\" }",
-            },
-            Dependency {
-                package: "chrono",
-                path: "chrono",
-                declaration: "chrono = \"0.4\"",
-            },
-        ];
+        let deps = [crate::deps::CLIENT_SUPPORT, crate::deps::dependency("chrono")];
         let manifest = "[dependencies]\nclient-support = { path = \"x\" }\nserde.workspace = true\n";
-        assert_eq!(missing_dependencies(&deps, manifest), vec!["chrono = \"0.4\""]);
+        assert_eq!(
+            missing_dependencies(&deps, manifest),
+            vec!["chrono = { version = \"0.4\", default-features = false, features = [\"serde\"] }"]
+        );
         assert!(missing_dependencies(&deps, &format!("{manifest}chrono.workspace = true\n")).is_empty());
     }
 }

@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use client_gen::{Generated, Options, generate, missing_dependencies, write_crate};
+use client_gen::{ClientSupport, Generated, Options, generate_file, missing_dependencies, write_crate};
 
 const USAGE: &str = "\
 usage:
+  client-gen rules
+      the normalization rules, in the order they apply, as a Markdown table
   client-gen diff OLD NEW
       what changed from the spec OLD to NEW in API terms, each change
       marked breaking or additive for a client (Markdown on stdout)
@@ -24,11 +26,12 @@ Rust client: into the file OUT.rs, or as a standalone crate in DIR.
                      (default: cargo xtask generate)
   --spec-name NAME   how the header names the spec (default: its file name)
   --summary          print what was generated as one JSON line on stdout
-                     (version, operations, generated, multipart, left_out)
+                     (version, operations, generated, multipart, left_out,
+                     untyped_schemas, forms, files)
   --name NAME        the crate's name (default: the spec's file stem)
   --client-support PATH
-                     where the crate finds client-support (default: found
-                     from this binary's workspace)
+                     where the crate finds client-support (default: its
+                     published version from crates.io)
 ";
 
 #[derive(Debug, Default)]
@@ -77,6 +80,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest = match args.split_first() {
         Some((command, rest)) if command == "diff" => return run_diff(rest),
+        Some((command, rest)) if command == "rules" && rest.is_empty() => {
+            print!("{}", client_gen::rules::markdown());
+            return ExitCode::SUCCESS;
+        }
         Some((command, rest)) if command == "generate" => rest,
         Some((command, _)) if matches!(command.as_str(), "help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -131,7 +138,6 @@ fn file_name(path: &Path) -> String {
 }
 
 fn run(args: &Args) -> Result<()> {
-    let text = std::fs::read_to_string(&args.spec).with_context(|| format!("reading {}", args.spec.display()))?;
     let options = Options {
         spec_name: args.spec_name.clone().unwrap_or_else(|| file_name(&args.spec)),
         command: args
@@ -140,20 +146,23 @@ fn run(args: &Args) -> Result<()> {
             .unwrap_or_else(|| "cargo xtask generate".to_string()),
         strict: args.strict,
     };
-    let generated = generate(&text, &options)?;
+    let generated = generate_file(&args.spec, &options)?;
     for op in &generated.left_out {
         eprintln!("left out: {}: {}", op.operation, op.reason);
     }
     for schema in &generated.untyped_schemas {
         eprintln!("typed as any JSON: {}: {}", schema.operation, schema.reason);
     }
+    for form in &generated.forms {
+        eprintln!("a form the caller fills: {}: {}", form.operation, form.reason);
+    }
     match (&args.out, &args.crate_dir) {
         (Some(out), _) => write_file(out, &generated, args.strict)?,
         (None, Some(dir)) => {
             let name = args.name.clone().unwrap_or_else(|| crate_name(&args.spec));
             let support = match &args.client_support {
-                Some(path) => path.clone(),
-                None => default_client_support()?,
+                Some(path) => ClientSupport::Path(path.clone()),
+                None => ClientSupport::Published,
             };
             write_crate(dir, &name, &generated, &support)?;
             eprintln!(
@@ -178,6 +187,8 @@ fn run(args: &Args) -> Result<()> {
             "multipart": generated.multipart,
             "left_out": left_out,
             "untyped_schemas": generated.untyped_schemas.len(),
+            "forms": generated.forms.len(),
+            "files": generated.files.len(),
         });
         println!("{summary}");
     }
@@ -243,15 +254,4 @@ fn crate_name(spec: &Path) -> String {
     } else {
         format!("{name}-client")
     }
-}
-
-/// `crates/client-support` of the workspace this binary was built from.
-fn default_client_support() -> Result<String> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let support = here
-        .parent()
-        .map(|crates| crates.join("client-support"))
-        .filter(|p| p.join("Cargo.toml").is_file())
-        .context("client-support is not beside this generator; pass --client-support PATH")?;
-    Ok(support.display().to_string())
 }

@@ -60,6 +60,25 @@ pub fn typify(input: &str, case: Case) -> String {
     sanitize(input, case, Prefix::X)
 }
 
+/// The variant names typify gives the string `values` of an enum, if it can
+/// make them distinct: the plain names, else with the characters it drops
+/// written as `X`, as typify tries them (it panics when neither is).
+pub fn typify_variants(values: &[&str]) -> Option<Vec<String>> {
+    let distinct = |names: &[String]| {
+        let mut seen = std::collections::HashSet::new();
+        names.iter().all(|n| seen.insert(n.clone()))
+    };
+    let plain: Vec<String> = values.iter().map(|v| typify(v, Case::Pascal)).collect();
+    if distinct(&plain) {
+        return Some(plain);
+    }
+    let marked: Vec<String> = values
+        .iter()
+        .map(|v| typify(&v.replace(|c: char| c == '_' || !is_xid_continue(c), "X"), Case::Pascal))
+        .collect();
+    distinct(&marked).then_some(marked)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +96,19 @@ mod tests {
         assert_eq!(progenitor("3d", Case::Snake), "_3d");
         assert_eq!(typify("RemixImageRequestV3", Case::Pascal), "RemixImageRequestV3");
         assert_eq!(typify("styleCode", Case::Snake), "style_code");
+    }
+
+    #[test]
+    fn enum_variants_are_named_apart_as_typify_tries() {
+        assert_eq!(
+            typify_variants(&["x-1", "x1"]),
+            Some(vec!["XX1".to_string(), "X1".to_string()])
+        );
+        assert_eq!(typify_variants(&["asc", "ASC"]), None);
+        assert_eq!(typify_variants(&["", "X"]), None);
+        assert_eq!(
+            typify_variants(&["up", "down"]),
+            Some(vec!["Up".to_string(), "Down".to_string()])
+        );
     }
 }

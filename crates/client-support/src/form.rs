@@ -50,6 +50,14 @@ pub enum FormError {
         /// The content type given.
         content_type: String,
     },
+    /// A part the caller named, in a [`FormParts`](crate::FormParts),
+    /// cannot be built.
+    Part {
+        /// The part's name.
+        part: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 impl fmt::Display for FormError {
@@ -64,6 +72,7 @@ impl fmt::Display for FormError {
                     "multipart part `{part}`: {content_type:?} is not a valid content type"
                 )
             }
+            FormError::Part { part, problem } => write!(f, "multipart part `{part}`: {problem}"),
         }
     }
 }
@@ -72,7 +81,7 @@ impl std::error::Error for FormError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             FormError::Serialize { source, .. } => Some(source),
-            FormError::ContentType { .. } => None,
+            FormError::ContentType { .. } | FormError::Part { .. } => None,
         }
     }
 }

@@ -16,6 +16,8 @@
 //!   a file per [`FilePart`], repeated parts for arrays, text for scalars
 //!   and enums (their wire value), and JSON with `Content-Type:
 //!   application/json` for objects or where the spec's `encoding` says so.
+//! - [`FormParts`]: a multipart body the caller fills by part name, the
+//!   body type of an operation whose spec does not say its parts.
 //! - [`bearer_client`] / [`api_key_client`]: a `reqwest::Client` that sends
 //!   a credential on every request, marked sensitive so it never prints.
 
@@ -24,7 +26,9 @@
 mod auth;
 mod file;
 mod form;
+mod parts;
 
 pub use auth::{AuthError, api_key_client, bearer_client};
 pub use file::FilePart;
 pub use form::{FormError, MultipartForm};
+pub use parts::FormParts;

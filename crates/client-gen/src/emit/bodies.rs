@@ -10,8 +10,10 @@ use quote::{format_ident, quote};
 use typify::{TypeDetails, TypeSpace};
 
 use super::doc_attrs;
+use crate::generate::LeftOut;
 use crate::names::{self, Case};
-use crate::normalize::{MultipartOperation, Normalized, Site, resolve, resolve_boxed};
+use crate::normalize::{MultipartBody, MultipartOperation, Normalized};
+use crate::spec::{Site, resolve, resolve_boxed};
 
 /// What one property becomes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,8 +87,12 @@ fn part_kind(spec: &OpenAPI, schema: &Schema, site: &Site, name: &str) -> Result
 }
 
 /// The typify struct of the body schema: its field types by field name.
-fn typify_fields(type_space: &TypeSpace, op: &MultipartOperation) -> Result<Vec<(String, TokenStream)>> {
-    let name = names::typify(&op.body_component, Case::Pascal);
+fn typify_fields(
+    type_space: &TypeSpace,
+    op: &MultipartOperation,
+    component: &str,
+) -> Result<Vec<(String, TokenStream)>> {
+    let name = names::typify(component, Case::Pascal);
     let body = type_space.iter_types().find(|t| t.name() == name).ok_or_else(|| {
         op.site
             .refuse(format!("typify generated no type {name} for the body schema"))
@@ -110,12 +116,12 @@ fn typify_fields(type_space: &TypeSpace, op: &MultipartOperation) -> Result<Vec<
         .collect()
 }
 
-fn fields(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation) -> Result<Vec<Field>> {
+fn fields(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation, component: &str) -> Result<Vec<Field>> {
     let schema = spec
         .components
         .as_ref()
-        .and_then(|c| c.schemas.get(&op.body_component))
-        .with_context(|| format!("{}: no components.schemas.{}", op.site.location, op.body_component))?;
+        .and_then(|c| c.schemas.get(component))
+        .with_context(|| format!("{}: no components.schemas.{component}", op.site.location))?;
     let SchemaKind::Type(Type::Object(object)) = &resolve(spec, schema)?.schema_kind else {
         return Err(op.site.refuse("the multipart body schema is not an object"));
     };
@@ -124,7 +130,7 @@ fn fields(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation) -> Re
             .site
             .refuse(format!("`{missing}` is required but has no property schema")));
     }
-    let typed = typify_fields(type_space, op)?;
+    let typed = typify_fields(type_space, op, component)?;
     let mut out: Vec<Field> = Vec::new();
     for (api_name, property) in &object.properties {
         let schema = resolve_boxed(spec, property)?;
@@ -224,8 +230,46 @@ fn add_parts(field: &Field) -> TokenStream {
     }
 }
 
-fn emit_body(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation) -> Result<TokenStream> {
-    let fields = fields(spec, type_space, op)?;
+/// The body type of a form the caller fills by part name.
+fn emit_form(op: &MultipartOperation, why: &str) -> TokenStream {
+    let ident = format_ident!("{}", op.body_type);
+    let doc = doc_attrs(&format!(
+        "Body of [`Client::{}`](super::Client::{}) (`{}`), sent as `multipart/form-data`.\n\n\
+         The spec does not say its parts ({why}): add each part the API documents by its name \
+         ([`FormParts::text`], [`FormParts::file`], [`FormParts::json`]).",
+        op.method_name, op.method_name, op.request
+    ));
+    quote! {
+        #doc
+        pub type #ident = FormParts;
+    }
+}
+
+/// The body type of `op`: typed parts from its component where the emitter
+/// can type them, else a form the caller fills (with the reason noted).
+fn emit_body(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation, notes: &mut Vec<LeftOut>) -> TokenStream {
+    let why = match &op.body {
+        MultipartBody::Form { why } => why.clone(),
+        MultipartBody::Typed { component, .. } => match emit_typed(spec, type_space, op, component) {
+            Ok(tokens) => return tokens,
+            Err(error) => {
+                let why = match error.downcast_ref::<crate::spec::OperationError>() {
+                    Some(e) => e.reason.clone(),
+                    None => format!("{error:#}"),
+                };
+                notes.push(LeftOut {
+                    operation: format!("{}: multipart body", op.site.location),
+                    reason: why.clone(),
+                });
+                why
+            }
+        },
+    };
+    emit_form(op, &why)
+}
+
+fn emit_typed(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation, component: &str) -> Result<TokenStream> {
+    let fields = fields(spec, type_space, op, component)?;
     let ident = format_ident!("{}", op.body_type);
     let doc = doc_attrs(&format!(
         "Body of [`Client::{}`](super::Client::{}) (`{}`), sent as `multipart/form-data`.\n\n\
@@ -262,24 +306,31 @@ fn emit_body(spec: &OpenAPI, type_space: &TypeSpace, op: &MultipartOperation) ->
     })
 }
 
-/// The `multipart` module, if the spec has multipart operations.
-pub fn emit(normalized: &Normalized, type_space: &TypeSpace) -> Result<TokenStream> {
-    if normalized.multipart.is_empty() {
-        return Ok(TokenStream::new());
+/// The `multipart` module, if the spec has multipart operations, and the
+/// bodies sent as forms the caller fills because their parts could not be
+/// typed.
+pub fn emit(normalized: &Normalized, type_space: &TypeSpace) -> (TokenStream, Vec<LeftOut>) {
+    let multipart = &normalized.context.multipart;
+    if multipart.is_empty() {
+        return (TokenStream::new(), Vec::new());
     }
-    let bodies = normalized
-        .multipart
+    let mut notes = Vec::new();
+    let bodies: Vec<TokenStream> = multipart
         .iter()
-        .map(|op| emit_body(&normalized.spec, type_space, op))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(quote! {
+        .map(|op| emit_body(&normalized.spec, type_space, op, &mut notes))
+        .collect();
+    let forms = multipart.iter().any(|op| matches!(op.body, MultipartBody::Form { .. })) || !notes.is_empty();
+    let form_parts = forms.then(|| quote! { pub use ::client_support::FormParts; });
+    let tokens = quote! {
         /// Bodies of the `multipart/form-data` operations.
         pub mod multipart {
             #[allow(unused_imports)]
             use super::types;
             pub use ::client_support::{FilePart, FormError};
+            #form_parts
 
             #(#bodies)*
         }
-    })
+    };
+    (tokens, notes)
 }

@@ -46,14 +46,14 @@ fn constructor(scheme: &SecurityScheme) -> TokenStream {
 
 /// `DEFAULT_BASE_URL` and the constructors.
 pub fn emit(normalized: &Normalized) -> TokenStream {
-    let base_url = normalized.default_base_url.as_ref().map(|url| {
+    let base_url = normalized.context.default_base_url.as_ref().map(|url| {
         quote! {
             /// The API's default base URL, from the spec's `servers[0].url`.
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
-    let constructors = (!normalized.security.is_empty()).then(|| {
-        let constructors = normalized.security.iter().map(constructor);
+    let constructors = (!normalized.context.security.is_empty()).then(|| {
+        let constructors = normalized.context.security.iter().map(constructor);
         quote! {
             pub use ::client_support::AuthError;
 

@@ -23,29 +23,32 @@ use super::doc_attrs;
 use crate::normalize::{MultipartOperation, MultipartSource};
 
 /// Patches every multipart operation's method into `file`'s `impl Client`.
+/// What fails for one operation is an [`crate::spec::OperationError`]
+/// naming it.
 pub fn patch(file: &mut syn::File, ops: &[MultipartOperation]) -> Result<()> {
     for op in ops {
-        let (items, index) = find_method(file, &op.progenitor_method).with_context(|| {
-            format!(
-                "{}: progenitor generated no method `{}`",
-                op.site.location, op.progenitor_method
-            )
-        })?;
-        let original = match &items[index] {
-            ImplItem::Fn(f) => f.clone(),
-            _ => unreachable!("find_method finds functions"),
-        };
-        let multipart = multipart_method(&original, op)?;
-        let raw = raw_method(&multipart, op)?;
-        match op.source {
-            MultipartSource::StandIn => {
-                items[index] = ImplItem::Fn(multipart);
-                items.insert(index + 1, ImplItem::Fn(raw));
-            }
-            MultipartSource::Twin => {
-                items.insert(index + 1, ImplItem::Fn(multipart));
-                items.insert(index + 2, ImplItem::Fn(raw));
-            }
+        patch_one(file, op).map_err(|e| anyhow::Error::new(op.site.error(format!("{e:#}"))))?;
+    }
+    Ok(())
+}
+
+fn patch_one(file: &mut syn::File, op: &MultipartOperation) -> Result<()> {
+    let (items, index) = find_method(file, &op.progenitor_method)
+        .with_context(|| format!("progenitor generated no method `{}`", op.progenitor_method))?;
+    let original = match &items[index] {
+        ImplItem::Fn(f) => f.clone(),
+        _ => unreachable!("find_method finds functions"),
+    };
+    let multipart = multipart_method(&original, op)?;
+    let raw = raw_method(&multipart, op)?;
+    match op.source {
+        MultipartSource::StandIn => {
+            items[index] = ImplItem::Fn(multipart);
+            items.insert(index + 1, ImplItem::Fn(raw));
+        }
+        MultipartSource::Twin => {
+            items.insert(index + 1, ImplItem::Fn(multipart));
+            items.insert(index + 2, ImplItem::Fn(raw));
         }
     }
     Ok(())
@@ -73,7 +76,7 @@ fn multipart_method(original: &ImplItemFn, op: &MultipartOperation) -> Result<Im
     method.sig.ident = format_ident!("{}", op.method_name);
     let body_type = format_ident!("{}", op.body_type);
     let replaced = retype_body_argument(&mut method, parse_quote!(multipart::#body_type))
-        .with_context(|| format!("{}: patching progenitor's `{}`", op.site.location, op.progenitor_method))?;
+        .with_context(|| format!("patching progenitor's `{}`", op.progenitor_method))?;
     if let Some(generic) = replaced {
         let before = method.sig.generics.params.len();
         method.sig.generics.params = std::mem::take(&mut method.sig.generics.params)
@@ -81,18 +84,14 @@ fn multipart_method(original: &ImplItemFn, op: &MultipartOperation) -> Result<Im
             .filter(|p| !matches!(p, GenericParam::Type(t) if t.ident == generic))
             .collect();
         if method.sig.generics.params.len() + 1 != before {
-            bail!(
-                "{}: the body's type parameter `{generic}` was not found",
-                op.site.location
-            );
+            bail!("the body's type parameter `{generic}` was not found");
         }
     }
     let mut setter = BodySetter::default();
     setter.visit_block_mut(&mut method.block);
     if setter.replaced != 1 {
         bail!(
-            "{}: expected one call setting the body in progenitor's `{}`, found {}",
-            op.site.location,
+            "expected one call setting the body in progenitor's `{}`, found {}",
             op.progenitor_method,
             setter.replaced
         );
@@ -221,25 +220,16 @@ fn raw_method(multipart: &ImplItemFn, op: &MultipartOperation) -> Result<ImplIte
     raw.sig.output = parse_quote!(-> Result<ResponseValue<ByteStream>, Error<()>>);
     let Some(Stmt::Expr(Expr::Match(tail), None)) = raw.block.stmts.last() else {
         bail!(
-            "{}: progenitor's `{}` does not end in a match on the status",
-            op.site.location,
+            "progenitor's `{}` does not end in a match on the status",
             op.progenitor_method
         );
     };
     let response = match &*tail.expr {
         Expr::MethodCall(as_u16) => match &*as_u16.receiver {
             Expr::MethodCall(status) if status.method == "status" => (*status.receiver).clone(),
-            _ => bail!(
-                "{}: unexpected status match in `{}`",
-                op.site.location,
-                op.progenitor_method
-            ),
+            _ => bail!("unexpected status match in `{}`", op.progenitor_method),
         },
-        _ => bail!(
-            "{}: unexpected status match in `{}`",
-            op.site.location,
-            op.progenitor_method
-        ),
+        _ => bail!("unexpected status match in `{}`", op.progenitor_method),
     };
     let last = raw.block.stmts.len() - 1;
     raw.block.stmts[last] = Stmt::Expr(parse_quote!(Ok(ResponseValue::stream(#response))), None);

@@ -10,6 +10,7 @@
 
 mod bodies;
 mod client;
+mod content_types;
 mod methods;
 
 use anyhow::{Result, bail};
@@ -17,21 +18,51 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use typify::TypeSpace;
 
-use crate::normalize::Normalized;
+use crate::generate::LeftOut;
+use crate::normalize::{MultipartBody, Normalized};
+use crate::spec::OperationError;
 
 /// Finishes progenitor's output for `normalized`: patches the multipart
-/// methods in, removes the carrier types of inline multipart bodies, and
-/// appends the body types, the base URL and the constructors.
-pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSpace) -> Result<()> {
-    methods::patch(file, &normalized.multipart)?;
-    let bodies = bodies::emit(normalized, type_space)?;
-    for op in normalized.multipart.iter().filter(|op| op.carrier) {
-        remove_type(file, &op.body_component)?;
+/// methods in, sets the request content types progenitor would not,
+/// removes the carrier types of inline multipart bodies, and appends the
+/// body types, the base URL and the constructors. Returns the multipart
+/// bodies sent as forms the caller fills because their parts could not be
+/// typed. A failure that is one operation's is an [`OperationError`].
+pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSpace) -> Result<Vec<LeftOut>> {
+    let context = &normalized.context;
+    methods::patch(file, &context.multipart)?;
+    for (operation_id, content_type) in &context.content_types {
+        let method = content_types::method_of(operation_id);
+        content_types::patch(file, &method, content_type).map_err(|e| {
+            let site = crate::spec::operations(&normalized.spec)
+                .into_iter()
+                .find(|(_, op)| op.operation_id.as_deref() == Some(operation_id.as_str()))
+                .map(|(site, _)| site);
+            match site {
+                Some(site) => anyhow::Error::new(site.error(format!("{e:#}"))),
+                None => e,
+            }
+        })?;
+    }
+    let (bodies, notes) = bodies::emit(normalized, type_space);
+    for op in &context.multipart {
+        if let MultipartBody::Typed {
+            component,
+            carrier: true,
+        } = &op.body
+        {
+            remove_type(file, component).map_err(|e| anyhow::Error::new(op.site.error(format!("{e:#}"))))?;
+        }
     }
     let client = client::emit(normalized);
     let added: syn::File = syn::parse2(quote! { #client #bodies })?;
     file.items.extend(added.items);
-    Ok(())
+    Ok(notes)
+}
+
+/// Whether an error is one operation's.
+pub fn operation_error(error: &anyhow::Error) -> Option<&OperationError> {
+    error.downcast_ref::<OperationError>()
 }
 
 /// Removes the type `name` and its impls from the `types` module, and
@@ -52,7 +83,8 @@ fn remove_type(file: &mut syn::File, name: &str) -> Result<()> {
         _ => true,
     });
     if before == types.1.len() {
-        bail!("typify generated no type {name} for the inline multipart body");
+        // typify made no type of its own for it (it became any JSON, say).
+        return Ok(());
     }
     let inside = types
         .1
@@ -142,6 +174,8 @@ mod tests {
         };
         let err = remove_type(&mut file, "Carrier").unwrap_err().to_string();
         assert!(err.contains("still refers"), "{err}");
+        let mut file: syn::File = syn::parse_quote! { pub mod types { pub struct Other; } };
+        remove_type(&mut file, "Carrier").expect("a type typify did not make is no error");
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub struct Carrier; }
             pub mod multipart { pub struct Carrier; }

@@ -4,15 +4,31 @@
 //! Every refusal is one line naming the file and the place: a line and
 //! column for a syntax error, a JSON pointer for anything after parsing.
 
+//! Reading a spec: YAML or JSON text, OpenAPI 2.0, 3.0 or 3.1, split
+//! across files or not, to the typed OpenAPI 3.0 document the
+//! normalization rules and progenitor take.
+//!
+//! Only a text that is not YAML or JSON, or not an OpenAPI document of a
+//! known version, is refused: one line naming the file and the place. What
+//! one part of the document does wrong degrades that part, by the rules of
+//! [`crate::rules::RULES`] that read the tree, each change named.
+
+pub mod bundle;
+pub mod fit;
+pub mod json_schema;
 pub mod openapi31;
+pub mod refs;
 pub mod swagger2;
 pub mod tree;
+
+use std::path::Path;
 
 use anyhow::{Result, anyhow};
 use openapiv3::OpenAPI;
 use serde_yaml::Value;
 
-use crate::report::RuleReport;
+use crate::rules::{Apply, Context, RULES, RuleReport, Stage};
+pub use bundle::BundledFile;
 
 /// The OpenAPI version a document declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,31 +57,87 @@ pub struct Input {
     pub version: Version,
     /// The typed 3.0 document.
     pub spec: OpenAPI,
-    /// What the version rules changed (none for a 3.0 document).
+    /// The operations of the document as it was written.
+    pub operations: usize,
+    /// What each rule that read the tree did, in order.
     pub reports: Vec<RuleReport>,
+    /// The other files the spec was bundled from.
+    pub files: Vec<BundledFile>,
+    /// What the rules left out or typed as any JSON.
+    pub context: Context,
 }
 
-/// Reads `text` (the spec named `name` in messages).
+/// Reads `text` (the spec named `name` in messages). References into other
+/// files cannot resolve: they degrade, named.
 pub fn read(text: &str, name: &str) -> Result<Input> {
-    let mut doc = parse_tree(text, name)?;
+    read_in(text, name, None)
+}
+
+/// Reads `text`, the spec `name` in the folder `folder` (`None`: none),
+/// bundling the files it refers to.
+pub fn read_in(text: &str, name: &str, folder: Option<&Path>) -> Result<Input> {
+    let doc = parse_tree(text, name)?;
     if !doc.is_mapping() {
         return Err(anyhow!("{name}: the document is not a mapping of OpenAPI fields"));
     }
     let version = version(&doc, name)?;
-    check_references(&doc, name)?;
-    let reports = match &version {
-        Version::Swagger2 => swagger2::convert(&mut doc),
-        Version::OpenApi31(_) => openapi31::upgrade(&mut doc),
-        Version::OpenApi30(_) => Vec::new(),
+    let bundled = bundle::bundle(doc, folder);
+    let mut doc = bundled.doc;
+    let operations = count_operations(&doc);
+    let mut context = Context {
+        unresolved: bundled.unresolved,
+        ..Context::default()
     };
+    let reports = apply_tree_rules(&mut doc, &mut context, &|stage| stage.applies_to(&version));
     let spec = typed(doc, name, &version)?;
-    Ok(Input { version, spec, reports })
+    Ok(Input {
+        version,
+        spec,
+        operations,
+        reports,
+        files: bundled.files,
+        context,
+    })
+}
+
+/// Applies every rule on the tree whose stage `applies` says, in order.
+pub fn apply_tree_rules(doc: &mut Value, context: &mut Context, applies: &dyn Fn(Stage) -> bool) -> Vec<RuleReport> {
+    RULES
+        .iter()
+        .filter(|rule| applies(rule.stage))
+        .filter_map(|rule| match rule.apply {
+            Apply::Tree(apply) => Some(RuleReport {
+                rule: rule.name,
+                changes: apply(doc, context),
+            }),
+            Apply::Spec(_) => None,
+        })
+        .collect()
+}
+
+/// The operations of a document tree (2.0 or 3.x): every method of every
+/// path item.
+fn count_operations(doc: &Value) -> usize {
+    tree::get(doc, "paths")
+        .and_then(Value::as_mapping)
+        .map(|paths| {
+            paths
+                .values()
+                .map(|item| {
+                    tree::PATH_ITEM_METHODS
+                        .iter()
+                        .filter(|m| tree::get(item, m).is_some())
+                        .count()
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// The document as a tree; a syntax error names its line and column. A
 /// text that starts with `{` is read as JSON (YAML would accept some JSON
 /// syntax errors as flow mappings).
-fn parse_tree(text: &str, name: &str) -> Result<Value> {
+pub(crate) fn parse_tree(text: &str, name: &str) -> Result<Value> {
     if text.trim_start().starts_with('{') {
         return serde_json::from_str::<Value>(text).map_err(|e| {
             let message = e.to_string();
@@ -73,18 +145,55 @@ fn parse_tree(text: &str, name: &str) -> Result<Value> {
             anyhow!("{name}:{}:{}: not valid JSON: {message}", e.line(), e.column())
         });
     }
-    serde_yaml::from_str::<Value>(text).map_err(|e| match e.location() {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    for _ in 0..64 {
+        let error = match serde_yaml::from_str::<Value>(&text) {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        // An integer beyond 64 bits (JavaScript's `-9223372036854776000`,
+        // say), which the YAML reader cannot hold: read as a float, the
+        // way a JSON reader reads it, and go on.
+        let message = error.to_string();
+        match (
+            error.location(),
+            message.contains(" as i128") || message.contains(" as u128"),
+        ) {
+            (Some(at), true) => match widen_integer(&text, at.index()) {
+                Some(widened) => text = std::borrow::Cow::Owned(widened),
+                None => return Err(yaml_error(&error, name)),
+            },
+            _ => return Err(yaml_error(&error, name)),
+        }
+    }
+    Err(anyhow!(
+        "{name}: not valid YAML or JSON: too many integers beyond 64 bits"
+    ))
+}
+
+/// `text` with the integer literal at byte `index` written as a float.
+fn widen_integer(text: &str, index: usize) -> Option<String> {
+    let rest = text.get(index..)?;
+    let length = rest
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && (*c == '-' || *c == '+'))))
+        .map_or(rest.len(), |(i, _)| i);
+    (length > 1).then(|| format!("{}{}.0{}", &text[..index], &rest[..length], &rest[length..]))
+}
+
+fn yaml_error(error: &serde_yaml::Error, name: &str) -> anyhow::Error {
+    match error.location() {
         Some(at) => {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message);
+            let message = error.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
             anyhow!(
                 "{name}:{}:{}: not valid YAML or JSON: {message}",
                 at.line(),
                 at.column()
             )
         }
-        None => anyhow!("{name}: not valid YAML or JSON: {e}"),
-    })
+        None => anyhow!("{name}: not valid YAML or JSON: {error}"),
+    }
 }
 
 fn version(doc: &Value, name: &str) -> Result<Version> {
@@ -114,24 +223,6 @@ fn version(doc: &Value, name: &str) -> Result<Version> {
     Err(anyhow!(
         "{name}: the document has neither `openapi` nor `swagger`: it is not an OpenAPI document"
     ))
-}
-
-/// Every `$ref` must point inside the document, at something that is there.
-fn check_references(doc: &Value, name: &str) -> Result<()> {
-    let mut refs = Vec::new();
-    tree::references(doc, "", &mut refs);
-    for (at, target) in refs {
-        let at = if at.is_empty() { "/" } else { at.as_str() };
-        if !target.starts_with('#') {
-            return Err(anyhow!(
-                "{name}: {at}: $ref {target:?} points outside the document; only references inside it (#/...) are followed"
-            ));
-        }
-        if tree::resolve(doc, &target).is_none() {
-            return Err(anyhow!("{name}: {at}: $ref {target:?} does not resolve"));
-        }
-    }
-    Ok(())
 }
 
 /// The typed document; a field that does not fit names its JSON pointer.
@@ -185,26 +276,46 @@ mod tests {
     }
 
     #[test]
-    fn dangling_references_name_where_they_are() {
-        let e = err(
-            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Gone'}\n",
-        );
+    fn dangling_references_degrade_where_they_are() {
+        let input = read(
+            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Gone'}\n  /b:\n    get:\n      responses: {'200': {description: ok}}\ncomponents: {schemas: {A: {$ref: 'other.yaml#/A'}}}\n",
+            "spec.yaml",
+        )
+        .unwrap();
+        let left_out = &input.context.left_out;
+        assert_eq!(left_out.len(), 1);
+        assert_eq!(left_out[0].location, "GET /a");
         assert_eq!(
-            e,
-            "spec.yaml: /paths/~1a/get/responses/200: $ref \"#/components/responses/Gone\" does not resolve"
+            left_out[0].reason,
+            "$ref \"#/components/responses/Gone\": it does not resolve"
         );
-        let e = err(
-            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents: {schemas: {A: {$ref: 'other.yaml#/A'}}}\n",
-        );
+        assert_eq!(input.context.untyped[0].operation, "/components/schemas/A");
+        assert!(input.context.untyped[0].reason.contains("read without its folder"));
         assert!(
-            e.contains("/components/schemas/A: $ref \"other.yaml#/A\" points outside"),
-            "{e}"
+            input.spec.paths.paths.contains_key("/b"),
+            "the rest of the spec is read"
         );
     }
 
     #[test]
-    fn a_field_of_the_wrong_type_names_its_pointer() {
-        let e = err("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n");
-        assert!(e.starts_with("spec.yaml: /paths: invalid type: integer `7`"), "{e}");
+    fn integers_beyond_64_bits_are_read_as_numbers() {
+        let doc = parse_tree("a: -9223372036854776000\nb: [1, 99999999999999999999]\n", "spec.yaml").unwrap();
+        assert_eq!(doc["a"].as_f64(), Some(-9.223372036854776e18));
+        assert_eq!(doc["b"][1].as_f64(), Some(1e20));
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_leaves_its_operation_out() {
+        let input = read(
+            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n",
+            "spec.yaml",
+        )
+        .unwrap();
+        assert_eq!(input.context.left_out[0].location, "GET /a");
+        assert!(
+            input.context.left_out[0].reason.contains("does not fit OpenAPI 3.0"),
+            "{:?}",
+            input.context.left_out
+        );
     }
 }

@@ -178,6 +178,29 @@ pub fn visit_document_schemas(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Valu
     });
 }
 
+/// The JSON pointers of every schema position of the document (as
+/// [`visit_document_schemas`] visits them, `$ref`s included).
+pub fn schema_positions(doc: &Value) -> std::collections::HashSet<String> {
+    let mut copy = doc.clone();
+    let mut positions = std::collections::HashSet::new();
+    visit_document_schemas(&mut copy, &mut |at, _| {
+        positions.insert(at.to_string());
+    });
+    positions
+}
+
+/// Runs `f` on every schema of the document that is a mapping, with its
+/// pointer, collecting the changes it reports.
+pub fn each_schema(doc: &mut Value, mut f: impl FnMut(&str, &mut Mapping, &mut Vec<String>)) -> Vec<String> {
+    let mut changes = Vec::new();
+    visit_document_schemas(doc, &mut |at, schema| {
+        if let Value::Mapping(map) = schema {
+            f(at, map, &mut changes);
+        }
+    });
+    changes
+}
+
 /// Every `$ref` of the tree, with the pointer of the mapping that holds it.
 pub fn references(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
     match value {

@@ -3,7 +3,7 @@
 
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr};
 
-use super::RuleReport;
+use crate::rules::{Changes, Context};
 
 /// A security scheme that gets a `Client` constructor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +25,9 @@ pub enum SecurityScheme {
 /// Rule: `servers[0].url` becomes the `DEFAULT_BASE_URL` constant. A
 /// trailing `/` is trimmed, since the generated methods append paths that
 /// start with `/`. An empty or relative URL gives no constant.
-pub fn extract_default_base_url(spec: &OpenAPI) -> (Option<String>, RuleReport) {
+pub fn extract_default_base_url(spec: &mut OpenAPI, ctx: &mut Context) -> Changes {
     let Some(server) = spec.servers.first() else {
-        return (None, RuleReport::new("extract_default_base_url", Vec::new()));
+        return Vec::new();
     };
     let url = server.url.trim_end_matches('/');
     let absolute = url.starts_with("https://") || url.starts_with("http://");
@@ -39,10 +39,8 @@ pub fn extract_default_base_url(spec: &OpenAPI) -> (Option<String>, RuleReport) 
             server.url
         )
     };
-    (
-        absolute.then(|| url.to_string()),
-        RuleReport::new("extract_default_base_url", vec![change]),
-    )
+    ctx.default_base_url = absolute.then(|| url.to_string());
+    vec![change]
 }
 
 /// Rule: the first HTTP bearer scheme becomes
@@ -50,7 +48,7 @@ pub fn extract_default_base_url(spec: &OpenAPI) -> (Option<String>, RuleReport) 
 /// header becomes `Client::new_with_api_key`; each sets its credential as a
 /// sensitive default header. Schemes of other kinds (or a second one of a
 /// kind) get no constructor, and the report says so.
-pub fn extract_security_schemes(spec: &OpenAPI) -> (Vec<SecurityScheme>, RuleReport) {
+pub fn extract_security_schemes(spec: &mut OpenAPI, ctx: &mut Context) -> Changes {
     let mut found: Vec<SecurityScheme> = Vec::new();
     let mut changes = Vec::new();
     let schemes = spec.components.iter().flat_map(|c| c.security_schemes.iter());
@@ -93,7 +91,8 @@ pub fn extract_security_schemes(spec: &OpenAPI) -> (Vec<SecurityScheme>, RuleRep
             )),
         }
     }
-    (found, RuleReport::new("extract_security_schemes", changes))
+    ctx.security = found;
+    changes
 }
 
 impl SecurityScheme {
@@ -108,8 +107,8 @@ impl SecurityScheme {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::spec;
     use super::*;
+    use crate::spec::test_support::spec;
 
     const SPEC: &str = r#"
 servers:
@@ -123,30 +122,36 @@ components:
 paths: {}
 "#;
 
+    /// What `rule` finds in `yaml`: the context and the changes.
+    fn run(rule: fn(&mut OpenAPI, &mut Context) -> Changes, yaml: &str) -> (Context, Changes) {
+        let mut ctx = Context::default();
+        let changes = rule(&mut spec(yaml), &mut ctx);
+        (ctx, changes)
+    }
+
     #[test]
     fn default_base_url_comes_from_the_first_server() {
-        let (url, report) = extract_default_base_url(&spec(SPEC));
-        assert_eq!(url.as_deref(), Some("https://example.test"));
+        let (ctx, changes) = run(extract_default_base_url, SPEC);
+        assert_eq!(ctx.default_base_url.as_deref(), Some("https://example.test"));
         assert_eq!(
-            report.changes,
+            changes,
             vec!["servers[0].url -> DEFAULT_BASE_URL = \"https://example.test\""]
         );
-        let (url, _) = extract_default_base_url(&spec(&SPEC.replace("servers:\n  - url: https://example.test/\n", "")));
-        assert_eq!(url, None);
-        let (url, report) = extract_default_base_url(&spec(&SPEC.replace("https://example.test/", "''")));
-        assert_eq!(url, None);
-        assert!(
-            report.changes[0].contains("no DEFAULT_BASE_URL"),
-            "{:?}",
-            report.changes
+        let (ctx, _) = run(
+            extract_default_base_url,
+            &SPEC.replace("servers:\n  - url: https://example.test/\n", ""),
         );
+        assert_eq!(ctx.default_base_url, None);
+        let (ctx, changes) = run(extract_default_base_url, &SPEC.replace("https://example.test/", "''"));
+        assert_eq!(ctx.default_base_url, None);
+        assert!(changes[0].contains("no DEFAULT_BASE_URL"), "{changes:?}");
     }
 
     #[test]
     fn bearer_and_header_api_key_schemes_get_constructors() {
-        let (schemes, report) = extract_security_schemes(&spec(SPEC));
+        let (ctx, changes) = run(extract_security_schemes, SPEC);
         assert_eq!(
-            schemes,
+            ctx.security,
             vec![
                 SecurityScheme::ApiKeyHeader {
                     name: "ApiKeyAuth".into(),
@@ -158,7 +163,7 @@ paths: {}
             ]
         );
         assert_eq!(
-            report.changes,
+            changes,
             vec![
                 "securitySchemes.ApiKeyAuth (api key in header Api-Key) -> Client::new_with_api_key",
                 "securitySchemes.BearerAuth (http bearer) -> Client::new_with_bearer_token",

@@ -2,14 +2,16 @@
 //! emitter while progenitor still generates everything else about the
 //! operation (parameters, responses, hooks, docs).
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, OpenAPI, Operation, ReferenceOr, RequestBody, Schema, SchemaKind, StringFormat, StringType, Type,
 };
 
-use super::{MediaKind, RuleReport, Site, body_mut, component_name, operations_mut, resolve};
+use super::each_operation;
 use crate::names::{self, Case};
+use crate::rules::{Changes, Context};
+use crate::spec::{MediaKind, Site, body_mut, component_name, resolve};
 
 /// How progenitor's method for a multipart operation comes to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +24,26 @@ pub enum MultipartSource {
     /// method for that one stays, and the emitter adds a copy of it that
     /// sends multipart instead.
     Twin,
+}
+
+/// What the body type of a multipart operation is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MultipartBody {
+    /// One field per property of an object schema.
+    Typed {
+        /// The component schema of the body, whose typify struct types the
+        /// body's fields.
+        component: String,
+        /// Whether the rule added `component` (an inline body schema); its
+        /// type is removed from the output again.
+        carrier: bool,
+    },
+    /// A form the caller fills by part name, for a body whose schema does
+    /// not say its parts (none, any JSON, a `oneOf` of other shapes).
+    Form {
+        /// Why the parts are not typed.
+        why: String,
+    },
 }
 
 /// A `multipart/form-data` operation, for the multipart emitter.
@@ -42,12 +64,8 @@ pub struct MultipartOperation {
     pub source: MultipartSource,
     /// The body type's name in the generated `multipart` module.
     pub body_type: String,
-    /// The component schema of the body, whose typify struct types the
-    /// body's fields.
-    pub body_component: String,
-    /// Whether this rule added `body_component` (an inline body schema);
-    /// its type is removed from the output again.
-    pub carrier: bool,
+    /// What the body type is made from.
+    pub body: MultipartBody,
     /// Per-property content types from the media type's `encoding` map.
     pub encoding: IndexMap<String, String>,
 }
@@ -80,90 +98,61 @@ fn octet_stream_stand_in(body: &RequestBody) -> RequestBody {
     }
 }
 
-fn check_object(spec: &OpenAPI, schema: &ReferenceOr<Schema>, site: &Site) -> Result<()> {
-    match &resolve(spec, schema)?.schema_kind {
-        SchemaKind::Type(Type::Object(_)) => Ok(()),
-        _ => Err(site.refuse(
-            "the multipart body schema is not an object with properties; \
-             the multipart emitter sends one part per property",
-        )),
+/// Why the body schema does not say its parts, if it does not.
+fn untyped_because(spec: &OpenAPI, schema: Option<&ReferenceOr<Schema>>) -> Result<Option<String>> {
+    let Some(schema) = schema else {
+        return Ok(Some("the body has no schema".to_string()));
+    };
+    Ok(match &resolve(spec, schema)?.schema_kind {
+        SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => None,
+        SchemaKind::Type(Type::Object(_)) => Some("the body schema is an object without properties".to_string()),
+        SchemaKind::Any(_) => Some("the body schema is any JSON".to_string()),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+            Some("the body schema is a choice of shapes that are not all objects".to_string())
+        }
+        _ => Some("the body schema is not an object".to_string()),
+    })
+}
+
+/// The first of `base`, `base2`, `base3`, ... that `taken` does not hold.
+fn free_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|i| if i == 1 { base.to_string() } else { format!("{base}{i}") })
+        .find(|n| !taken(n))
+        .expect("some name is free")
+}
+
+/// The names the rule must not take: operation ids and component schemas.
+struct Taken {
+    ids: Vec<String>,
+    schemas: Vec<String>,
+}
+
+impl Taken {
+    fn schema(&self, name: &str) -> bool {
+        let pascal = names::typify(name, Case::Pascal);
+        self.schemas.iter().any(|s| names::typify(s, Case::Pascal) == pascal)
+    }
+
+    fn id(&self, id: &str) -> bool {
+        let snake = names::progenitor(id, Case::Snake);
+        self.ids.iter().any(|s| names::progenitor(s, Case::Snake) == snake)
     }
 }
 
-/// The name of the method that sends the multipart body.
-fn multipart_method_name(
-    source: MultipartSource,
-    operation_id: &str,
-    taken_ids: &[String],
-    site: &Site,
-) -> Result<String> {
-    match source {
-        MultipartSource::StandIn => Ok(names::progenitor(operation_id, Case::Snake)),
-        MultipartSource::Twin => {
-            let twin_id = format!("{operation_id}_multipart");
-            if taken_ids.contains(&twin_id) {
-                return Err(site.refuse(format!(
-                    "the multipart twin's name `{twin_id}` is another operation's id"
-                )));
-            }
-            Ok(names::progenitor(&twin_id, Case::Snake))
-        }
-    }
-}
+/// A component schema the rule adds: its name and schema.
+type Carrier = (String, ReferenceOr<Schema>);
 
-/// Inline body schemas, added to the components under their body type's
-/// name so that typify types them.
-struct Carriers<'a> {
-    lookup: &'a OpenAPI,
-    added: Vec<(String, ReferenceOr<Schema>)>,
-}
-
-impl Carriers<'_> {
-    /// The component that types the body's fields, and whether it is a
-    /// carrier added here.
-    fn component_for(
-        &mut self,
-        schema: &ReferenceOr<Schema>,
-        body_type: &str,
-        site: &Site,
-        changes: &mut Vec<String>,
-    ) -> Result<(String, bool)> {
-        if let ReferenceOr::Reference { reference } = schema {
-            return Ok((component_name::<Schema>(reference)?.to_string(), false));
-        }
-        let exists = self
-            .lookup
-            .components
-            .as_ref()
-            .is_some_and(|c| c.schemas.contains_key(body_type));
-        if exists || self.added.iter().any(|(name, _)| name == body_type) {
-            return Err(site.refuse(format!(
-                "components.schemas.{body_type} exists; the inline multipart body needs that name"
-            )));
-        }
-        self.added.push((body_type.to_string(), schema.clone()));
-        changes.push(format!(
-            "{}: inline multipart schema -> components.schemas.{body_type} (types the fields; removed from the output)",
-            site.location
-        ));
-        Ok((body_type.to_string(), true))
-    }
-}
-
-/// The multipart operation `op` is, if it is one; its body is split as
-/// [`split_multipart_operations`] says.
+/// What one multipart operation becomes, and the carrier schema it adds.
 fn split_one(
-    path: &str,
-    method: &str,
+    lookup: &OpenAPI,
+    site: &Site,
     op: &mut Operation,
-    taken_ids: &[String],
-    carriers: &mut Carriers<'_>,
-    changes: &mut Vec<String>,
-) -> Result<Option<MultipartOperation>> {
-    let site = Site::of(method, path, op);
-    let location = site.location.clone();
+    taken: &mut Taken,
+    changes: &mut Changes,
+) -> Result<Option<(MultipartOperation, Option<Carrier>)>> {
     let operation_id = op.operation_id.clone().context("assign_operation_ids runs first")?;
-    let Some(body) = body_mut(carriers.lookup, op)? else {
+    let Some(body) = body_mut(lookup, op)? else {
         return Ok(None);
     };
     let Some(key) = body
@@ -175,29 +164,57 @@ fn split_one(
         return Ok(None);
     };
     let media = body.content.shift_remove(&key).expect("the key was found");
-    let schema = media
-        .schema
-        .ok_or_else(|| site.refuse("the multipart body has no schema"))?;
-    check_object(carriers.lookup, &schema, &site)?;
     let source = if body.content.is_empty() {
         MultipartSource::StandIn
     } else {
         MultipartSource::Twin
     };
-    let method_name = multipart_method_name(source, &operation_id, taken_ids, &site)?;
+    let method_name = match source {
+        MultipartSource::StandIn => names::progenitor(&operation_id, Case::Snake),
+        MultipartSource::Twin => {
+            let id = free_name(&format!("{operation_id}_multipart"), |n| taken.id(n));
+            taken.ids.push(id.clone());
+            names::progenitor(&id, Case::Snake)
+        }
+    };
     let body_type = format!("{}Body", names::progenitor(&method_name, Case::Pascal));
-    let (body_component, carrier) = carriers.component_for(&schema, &body_type, &site, changes)?;
+    let mut carrier = None;
+    let typed = match (untyped_because(lookup, media.schema.as_ref())?, &media.schema) {
+        (Some(why), _) => MultipartBody::Form { why },
+        (None, Some(ReferenceOr::Reference { reference })) => MultipartBody::Typed {
+            component: component_name::<Schema>(reference)?.to_string(),
+            carrier: false,
+        },
+        (None, Some(schema)) => {
+            let name = free_name(&body_type, |n| taken.schema(n));
+            taken.schemas.push(name.clone());
+            changes.push(format!(
+                "{}: inline multipart schema -> components.schemas.{name} (types the fields; removed from the output)",
+                site.location
+            ));
+            carrier = Some((name.clone(), schema.clone()));
+            MultipartBody::Typed {
+                component: name,
+                carrier: true,
+            }
+        }
+        (None, None) => unreachable!("a body without a schema is a form"),
+    };
     let progenitor_method = names::progenitor(&operation_id, Case::Snake);
+    let sends = match &typed {
+        MultipartBody::Typed { .. } => format!("multipart::{body_type}"),
+        MultipartBody::Form { why } => format!("multipart::{body_type}, a form the caller fills by part name ({why})"),
+    };
     changes.push(match source {
         MultipartSource::StandIn => {
             *body = octet_stream_stand_in(body);
-            format!("{location}: {key} body -> `{method_name}` sends multipart::{body_type}")
+            format!("{}: {key} body -> `{method_name}` sends {sends}", site.location)
         }
         MultipartSource::Twin => {
             let others: Vec<&str> = body.content.keys().map(String::as_str).collect();
             format!(
-                "{location}: {key} beside {} -> `{method_name}` sends multipart::{body_type}; \
-                 `{progenitor_method}` keeps the other body",
+                "{}: {key} beside {} -> `{method_name}` sends {sends}; `{progenitor_method}` keeps the other body",
+                site.location,
                 others.join(", "),
             )
         }
@@ -207,18 +224,18 @@ fn split_one(
         .iter()
         .filter_map(|(property, e)| e.content_type.clone().map(|ct| (property.clone(), ct)))
         .collect();
-    Ok(Some(MultipartOperation {
+    let operation = MultipartOperation {
         progenitor_method,
         operation_id,
-        site,
-        request: format!("{} {path}", method.to_uppercase()),
+        site: site.clone(),
+        request: format!("{} {}", site.method.to_uppercase(), site.path),
         method_name,
         source,
         body_type,
-        body_component,
-        carrier,
+        body: typed,
         encoding,
-    }))
+    };
+    Ok(Some((operation, carrier)))
 }
 
 /// Rule: operations with a `multipart/form-data` body are generated by
@@ -229,37 +246,41 @@ fn split_one(
 ///   whose method the emitter turns into the multipart one.
 /// - A body that also offers other media types keeps them for progenitor's
 ///   method, and the emitter adds `{operation_id}_multipart`.
-/// - An inline body schema is added to the components (named as the body
-///   type, `{Method}Body`) so that typify types its properties exactly as it
-///   types JSON bodies; the emitter removes that type from the output again.
-pub fn split_multipart_operations(spec: &mut OpenAPI) -> Result<(Vec<MultipartOperation>, RuleReport)> {
-    let lookup = spec.clone();
-    let taken_ids: Vec<String> = operations_mut(&mut spec.clone())
-        .filter_map(|(_, _, op)| op.operation_id.clone())
-        .collect();
-    let mut carriers = Carriers {
-        lookup: &lookup,
-        added: Vec::new(),
+/// - An object body schema gives typed parts. An inline one is added to the
+///   components (named as the body type, `{Method}Body`) so that typify
+///   types its properties exactly as it types JSON bodies; the emitter
+///   removes that type from the output again.
+/// - Any other body (no schema, any JSON, a choice of shapes) is a form the
+///   caller fills by part name.
+pub fn split_multipart_operations(spec: &mut OpenAPI, ctx: &mut Context) -> Changes {
+    let mut taken = Taken {
+        ids: crate::spec::operations(spec)
+            .into_iter()
+            .filter_map(|(_, op)| op.operation_id.clone())
+            .collect(),
+        schemas: spec.components.iter().flat_map(|c| c.schemas.keys().cloned()).collect(),
     };
-    let mut taken = Vec::new();
-    let mut changes = Vec::new();
-    for (path, method, op) in operations_mut(spec) {
-        if let Some(operation) = split_one(path, method, op, &taken_ids, &mut carriers, &mut changes)? {
-            taken.push(operation);
+    let mut carriers = Vec::new();
+    let changes = each_operation(spec, ctx, |lookup, site, op, ctx, changes| {
+        if let Some((operation, carrier)) = split_one(lookup, site, op, &mut taken, changes)? {
+            ctx.multipart.push(operation);
+            carriers.extend(carrier);
         }
+        Ok(())
+    });
+    if !carriers.is_empty() {
+        spec.components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .extend(carriers);
     }
-    let added = carriers.added;
-    if !added.is_empty() {
-        let components = spec.components.get_or_insert_with(Default::default);
-        components.schemas.extend(added);
-    }
-    Ok((taken, RuleReport::new("split_multipart_operations", changes)))
+    changes
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{request_body, spec};
     use super::*;
+    use crate::spec::test_support::{request_body, spec};
 
     const SPEC: &str = r#"
 components:
@@ -302,17 +323,29 @@ paths:
         "200": {description: ok}
 "#;
 
+    fn split(s: &mut OpenAPI) -> (Vec<MultipartOperation>, Changes) {
+        let mut ctx = Context::default();
+        let changes = split_multipart_operations(s, &mut ctx);
+        (ctx.multipart, changes)
+    }
+
     #[test]
     fn multipart_only_bodies_get_a_stand_in_and_inline_schemas_a_carrier() {
         let mut s = spec(SPEC);
-        let (ops, report) = split_multipart_operations(&mut s).unwrap();
+        let (ops, changes) = split(&mut s);
         let upload = &ops[0];
         assert_eq!(upload.source, MultipartSource::StandIn);
         assert_eq!(
             (upload.method_name.as_str(), upload.body_type.as_str()),
             ("upload", "UploadBody")
         );
-        assert_eq!((upload.body_component.as_str(), upload.carrier), ("UploadBody", true));
+        assert_eq!(
+            upload.body,
+            MultipartBody::Typed {
+                component: "UploadBody".into(),
+                carrier: true
+            }
+        );
         assert_eq!(upload.encoding.get("file").map(String::as_str), Some("image/png"));
         let body = request_body(&s, "/upload", "post");
         assert_eq!(
@@ -322,7 +355,7 @@ paths:
         assert!(body.required, "the body stays required");
         assert!(s.components.as_ref().unwrap().schemas.contains_key("UploadBody"));
         assert_eq!(
-            report.changes,
+            changes,
             vec![
                 "POST /upload (upload): inline multipart schema -> components.schemas.UploadBody (types the fields; removed from the output)",
                 "POST /upload (upload): multipart/form-data body -> `upload` sends multipart::UploadBody",
@@ -335,14 +368,20 @@ paths:
     #[test]
     fn a_body_with_json_too_gets_a_twin_and_keeps_json() {
         let mut s = spec(SPEC);
-        let (ops, _) = split_multipart_operations(&mut s).unwrap();
+        let (ops, _) = split(&mut s);
         let both = &ops[1];
         assert_eq!(both.source, MultipartSource::Twin);
         assert_eq!(
             (both.method_name.as_str(), both.progenitor_method.as_str()),
             ("both_multipart", "both")
         );
-        assert_eq!((both.body_component.as_str(), both.carrier), ("Upload", false));
+        assert_eq!(
+            both.body,
+            MultipartBody::Typed {
+                component: "Upload".into(),
+                carrier: false
+            }
+        );
         let body = request_body(&s, "/both/{id}", "put");
         assert_eq!(body.content.keys().collect::<Vec<_>>(), vec!["application/json"]);
         let shared = s.components.as_ref().unwrap().request_bodies["Shared"]
@@ -352,15 +391,22 @@ paths:
     }
 
     #[test]
-    fn a_body_that_is_not_an_object_is_refused_with_its_operation() {
+    fn a_body_that_does_not_say_its_parts_is_a_form_the_caller_fills() {
         let mut s = spec(&SPEC.replace(
             "              type: object\n              properties:\n                file: {type: string, format: binary}\n",
             "              type: string\n              format: binary\n",
         ));
-        let err = split_multipart_operations(&mut s).unwrap_err().to_string();
-        assert!(
-            err.contains("POST /upload (upload)") && err.contains("not an object"),
-            "{err}"
+        let (ops, changes) = split(&mut s);
+        assert_eq!(
+            ops[0].body,
+            MultipartBody::Form {
+                why: "the body schema is not an object".into()
+            }
+        );
+        assert_eq!(
+            changes[0],
+            "POST /upload (upload): multipart/form-data body -> `upload` sends multipart::UploadBody, a form the \
+             caller fills by part name (the body schema is not an object)"
         );
     }
 }

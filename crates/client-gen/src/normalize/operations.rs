@@ -1,10 +1,11 @@
 //! Rules on operations and their parameters: ids, client-owned headers and
 //! path parameters.
 
-use anyhow::Result;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
-use super::{RuleReport, Site, operations_mut, path_item_operations_mut, resolve};
+use crate::names::{self, Case};
+use crate::rules::{Changes, Context};
+use crate::spec::{operations_mut, path_item_operations_mut, resolve};
 
 /// Header parameters that the generated client sets itself. A spec that
 /// declares them as operation parameters would otherwise turn them into
@@ -39,35 +40,48 @@ pub fn derive_operation_id(method: &str, path: &str) -> String {
     out
 }
 
+/// The names progenitor makes of an operation id: its method's and its
+/// types'. Two ids with one of them would collide in the generated code.
+fn generated_names(id: &str) -> [String; 2] {
+    [names::progenitor(id, Case::Snake), names::progenitor(id, Case::Pascal)]
+}
+
 /// Rule: every operation without an `operationId` gets one from
-/// [`derive_operation_id`]. A derived id that collides with another
-/// operation's id is an error, never silently renamed.
-pub fn assign_operation_ids(spec: &mut OpenAPI) -> Result<RuleReport> {
-    let mut taken: Vec<String> = operations_mut(spec)
-        .filter_map(|(_, _, op)| op.operation_id.clone())
-        .collect();
+/// [`derive_operation_id`]. An id (given or derived) whose method or type
+/// names another operation already has (`getUser` beside `get_user`, or
+/// the same id twice) gives way: that operation gets its derived id, or,
+/// when that is taken too, the id with a number after it. Every id given
+/// or changed is reported.
+pub fn assign_operation_ids(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
+    let mut taken: Vec<[String; 2]> = Vec::new();
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
-        if op.operation_id.is_some() {
-            continue;
+        let clashes = |id: &str, taken: &[[String; 2]]| {
+            let names = generated_names(id);
+            taken.iter().any(|t| t[0] == names[0] || t[1] == names[1])
+        };
+        let given = op.operation_id.clone().filter(|id| !id.trim().is_empty());
+        let derived = derive_operation_id(method, path);
+        let id = match &given {
+            Some(id) if !clashes(id, &taken) => id.clone(),
+            _ if !clashes(&derived, &taken) => derived,
+            _ => (2..)
+                .map(|n| format!("{derived}_{n}"))
+                .find(|id| !clashes(id, &taken))
+                .expect("some number is free"),
+        };
+        let place = format!("{} {path}", method.to_uppercase());
+        match &given {
+            None => changes.push(format!("{place} -> {id}")),
+            Some(old) if *old != id => changes.push(format!(
+                "{place}: operationId `{old}` names another operation's method too -> {id}"
+            )),
+            Some(_) => {}
         }
-        let id = derive_operation_id(method, path);
-        if taken.contains(&id) {
-            let site = Site {
-                method: method.to_string(),
-                path: path.to_string(),
-                location: format!("{} {path}", method.to_uppercase()),
-            };
-            return Err(site.refuse(format!(
-                "the derived operationId `{id}` is already used by another operation; \
-                 give one of them an explicit operationId in the spec"
-            )));
-        }
-        changes.push(format!("{} {path} -> {id}", method.to_uppercase()));
-        taken.push(id.clone());
+        taken.push(generated_names(&id));
         op.operation_id = Some(id);
     }
-    Ok(RuleReport::new("assign_operation_ids", changes))
+    changes
 }
 
 fn is_client_owned_header(parameter: &Parameter) -> bool {
@@ -83,7 +97,7 @@ fn is_client_owned_header(parameter: &Parameter) -> bool {
 /// `Accept`, `Authorization`, compared case-insensitively) from every
 /// operation and path item, inline or by reference. Every other parameter,
 /// header or not, is kept.
-pub fn drop_client_owned_headers(spec: &mut OpenAPI) -> RuleReport {
+pub fn drop_client_owned_headers(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     let lookup = spec.clone();
     let owned = |p: &ReferenceOr<Parameter>| resolve(&lookup, p).ok().is_some_and(is_client_owned_header);
     let name = |p: &ReferenceOr<Parameter>| {
@@ -108,14 +122,14 @@ pub fn drop_client_owned_headers(spec: &mut OpenAPI) -> RuleReport {
             }
         }
     }
-    RuleReport::new("drop_client_owned_headers", changes)
+    changes
 }
 
 /// Rule: a path parameter not marked `required` is marked so. OpenAPI says
 /// path parameters are always required, and progenitor 0.15.1 asserts it
 /// (a panic otherwise). Referenced parameters are changed in the
 /// components, once.
-pub fn require_path_parameters(spec: &mut OpenAPI) -> RuleReport {
+pub fn require_path_parameters(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     fn require(parameter: &mut Parameter, what: String, changes: &mut Vec<String>) {
         if let Parameter::Path { parameter_data, .. } = parameter
             && !parameter_data.required
@@ -147,7 +161,7 @@ pub fn require_path_parameters(spec: &mut OpenAPI) -> RuleReport {
             }
         }
     }
-    RuleReport::new("require_path_parameters", changes)
+    changes
 }
 
 /// Rule: a parameter whose schema is `nullable` is not: an absent
@@ -155,7 +169,7 @@ pub fn require_path_parameters(spec: &mut OpenAPI) -> RuleReport {
 /// null to send. progenitor 0.15.1 would type an optional nullable header
 /// as `Option<Option<&str>>`-like code that does not compile. Inline schemas
 /// are changed in place; a referenced schema is left alone.
-pub fn parameters_are_not_nullable(spec: &mut OpenAPI) -> RuleReport {
+pub fn parameters_are_not_nullable(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     fn fix(parameter: &mut ReferenceOr<Parameter>, what: &str, changes: &mut Vec<String>) {
         let ReferenceOr::Item(parameter) = parameter else {
             return;
@@ -190,13 +204,13 @@ pub fn parameters_are_not_nullable(spec: &mut OpenAPI) -> RuleReport {
             }
         }
     }
-    RuleReport::new("parameters_are_not_nullable", changes)
+    changes
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{operation, spec};
     use super::*;
+    use crate::spec::test_support::{operation, spec};
 
     const SPEC: &str = r#"
 components:
@@ -239,9 +253,9 @@ paths:
     #[test]
     fn assign_operation_ids_fills_only_missing_ids() {
         let mut s = spec(SPEC);
-        let report = assign_operation_ids(&mut s).unwrap();
+        let changes = assign_operation_ids(&mut s, &mut Context::default());
         assert_eq!(
-            report.changes,
+            changes,
             vec![
                 "GET /things/{thing-id} -> get_things_thing_id",
                 "POST /upload -> post_upload"
@@ -254,18 +268,30 @@ paths:
     }
 
     #[test]
-    fn assign_operation_ids_refuses_a_collision() {
+    fn an_id_another_operation_has_gives_way() {
         let mut s = spec(&SPEC.replace("operationId: replace_thing", "operationId: post_upload"));
-        let err = assign_operation_ids(&mut s).unwrap_err().to_string();
-        assert!(err.contains("post_upload") && err.contains("already used"), "{err}");
+        let changes = assign_operation_ids(&mut s, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "GET /things/{thing-id} -> get_things_thing_id",
+                "POST /upload -> post_upload_2"
+            ]
+        );
+        let mut s = spec(&SPEC.replace("operationId: replace_thing", "operationId: getThingsThingId"));
+        let changes = assign_operation_ids(&mut s, &mut Context::default());
+        assert_eq!(
+            changes[1],
+            "PUT /things/{thing-id}: operationId `getThingsThingId` names another operation's method too -> put_things_thing_id"
+        );
     }
 
     #[test]
     fn drop_client_owned_headers_drops_exactly_those() {
         let mut s = spec(SPEC);
-        let report = drop_client_owned_headers(&mut s);
+        let changes = drop_client_owned_headers(&mut s, &mut Context::default());
         assert_eq!(
-            report.changes,
+            changes,
             vec![
                 "/things/{thing-id} (all operations): AUTHORIZATION",
                 "GET /things/{thing-id}: content-type, accept",
@@ -284,9 +310,9 @@ paths:
     #[test]
     fn require_path_parameters_marks_inline_and_component_ones() {
         let mut s = spec(SPEC);
-        let report = require_path_parameters(&mut s);
+        let changes = require_path_parameters(&mut s, &mut Context::default());
         assert_eq!(
-            report.changes,
+            changes,
             vec![
                 "components.parameters.idRef: path parameter `id` -> required",
                 "GET /things/{thing-id}: path parameter `thing-id` -> required",
@@ -297,7 +323,7 @@ paths:
             .unwrap();
         assert!(param.parameter_data_ref().required);
         assert!(
-            require_path_parameters(&mut s).changes.is_empty(),
+            require_path_parameters(&mut s, &mut Context::default()).is_empty(),
             "a second run changes nothing"
         );
     }

@@ -1,184 +1,16 @@
 //! Rules on schemas: the shapes that make typify generate Rust that does
 //! not compile.
 
-use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
-};
+use openapiv3::{OpenAPI, Schema, SchemaKind, Type};
 
-use super::RuleReport;
 use crate::names::{self, Case};
-
-/// What a visit does with a schema: keep it (and look inside), or put a
-/// reference in its place.
-type Visit<'a> = dyn FnMut(&str, &mut Schema) -> Option<String> + 'a;
-
-fn visit_slot(slot: &mut ReferenceOr<Schema>, path: &str, visit: &mut Visit) {
-    if let ReferenceOr::Item(schema) = slot {
-        match visit(path, schema) {
-            Some(reference) => *slot = ReferenceOr::ref_(&reference),
-            None => visit_inside(schema, path, visit),
-        }
-    }
-}
-
-fn visit_boxed(slot: &mut ReferenceOr<Box<Schema>>, path: &str, visit: &mut Visit) {
-    if let ReferenceOr::Item(schema) = slot {
-        match visit(path, schema) {
-            Some(reference) => *slot = ReferenceOr::ref_(&reference),
-            None => visit_inside(schema, path, visit),
-        }
-    }
-}
-
-fn visit_properties(
-    properties: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-    path: &str,
-    visit: &mut Visit,
-) {
-    for (name, property) in properties.iter_mut() {
-        visit_boxed(property, &format!("{path}.properties.{name}"), visit);
-    }
-}
-
-fn visit_list(list: &mut [ReferenceOr<Schema>], path: &str, key: &str, visit: &mut Visit) {
-    for (i, schema) in list.iter_mut().enumerate() {
-        visit_slot(schema, &format!("{path}.{key}[{i}]"), visit);
-    }
-}
-
-fn visit_additional(additional: &mut Option<AdditionalProperties>, path: &str, visit: &mut Visit) {
-    if let Some(AdditionalProperties::Schema(schema)) = additional {
-        visit_slot(schema, &format!("{path}.additionalProperties"), visit);
-    }
-}
-
-/// Visits every schema inside `schema` (not `schema` itself).
-fn visit_inside(schema: &mut Schema, path: &str, visit: &mut Visit) {
-    match &mut schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => {
-            visit_properties(&mut object.properties, path, visit);
-            visit_additional(&mut object.additional_properties, path, visit);
-        }
-        SchemaKind::Type(Type::Array(array)) => {
-            if let Some(items) = &mut array.items {
-                visit_boxed(items, &format!("{path}.items"), visit);
-            }
-        }
-        SchemaKind::OneOf { one_of } => visit_list(one_of, path, "oneOf", visit),
-        SchemaKind::AnyOf { any_of } => visit_list(any_of, path, "anyOf", visit),
-        SchemaKind::AllOf { all_of } => visit_list(all_of, path, "allOf", visit),
-        SchemaKind::Not { not } => visit_slot(not, &format!("{path}.not"), visit),
-        SchemaKind::Any(any) => {
-            visit_properties(&mut any.properties, path, visit);
-            visit_additional(&mut any.additional_properties, path, visit);
-            if let Some(items) = &mut any.items {
-                visit_boxed(items, &format!("{path}.items"), visit);
-            }
-            visit_list(&mut any.one_of, path, "oneOf", visit);
-            visit_list(&mut any.any_of, path, "anyOf", visit);
-            visit_list(&mut any.all_of, path, "allOf", visit);
-            if let Some(not) = &mut any.not {
-                visit_slot(not, &format!("{path}.not"), visit);
-            }
-        }
-        SchemaKind::Type(_) => {}
-    }
-}
-
-fn visit_content(content: &mut indexmap::IndexMap<String, openapiv3::MediaType>, path: &str, visit: &mut Visit) {
-    for (media_type, media) in content.iter_mut() {
-        if let Some(schema) = &mut media.schema {
-            visit_slot(schema, &format!("{path}.content.{media_type}.schema"), visit);
-        }
-    }
-}
-
-fn visit_parameter(parameter: &mut ReferenceOr<Parameter>, path: &str, visit: &mut Visit) {
-    if let ReferenceOr::Item(parameter) = parameter {
-        let data = match parameter {
-            Parameter::Query { parameter_data, .. }
-            | Parameter::Header { parameter_data, .. }
-            | Parameter::Path { parameter_data, .. }
-            | Parameter::Cookie { parameter_data, .. } => parameter_data,
-        };
-        let here = format!("{path}.parameters.{}", data.name);
-        match &mut data.format {
-            ParameterSchemaOrContent::Schema(schema) => visit_slot(schema, &here, visit),
-            ParameterSchemaOrContent::Content(content) => visit_content(content, &here, visit),
-        }
-    }
-}
-
-fn visit_operation(op: &mut openapiv3::Operation, path: &str, visit: &mut Visit) {
-    for parameter in op.parameters.iter_mut() {
-        visit_parameter(parameter, path, visit);
-    }
-    if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
-        visit_content(&mut body.content, &format!("{path}.requestBody"), visit);
-    }
-    let responses = op.responses.responses.iter_mut().map(|(s, r)| (s.to_string(), r));
-    let default = op.responses.default.iter_mut().map(|r| ("default".to_string(), r));
-    for (status, response) in responses.chain(default) {
-        if let ReferenceOr::Item(response) = response {
-            visit_content(&mut response.content, &format!("{path}.responses.{status}"), visit);
-        }
-    }
-}
-
-/// Visits every schema of the document: inside each component schema, and
-/// every schema of a parameter, request body or response (in the
-/// components and in the operations).
-fn visit_document(spec: &mut OpenAPI, visit: &mut Visit) {
-    if let Some(components) = spec.components.as_mut() {
-        for (name, schema) in components.schemas.iter_mut() {
-            if let ReferenceOr::Item(schema) = schema {
-                visit_inside(schema, &format!("components.schemas.{name}"), visit);
-            }
-        }
-        for (name, parameter) in components.parameters.iter_mut() {
-            visit_parameter(parameter, &format!("components.{name}"), visit);
-        }
-        for (name, body) in components.request_bodies.iter_mut() {
-            if let ReferenceOr::Item(body) = body {
-                visit_content(&mut body.content, &format!("components.requestBodies.{name}"), visit);
-            }
-        }
-        for (name, response) in components.responses.iter_mut() {
-            if let ReferenceOr::Item(response) = response {
-                visit_content(&mut response.content, &format!("components.responses.{name}"), visit);
-            }
-        }
-    }
-    for (path, item) in spec.paths.paths.iter_mut() {
-        let ReferenceOr::Item(item) = item else { continue };
-        for parameter in item.parameters.iter_mut() {
-            visit_parameter(parameter, path, visit);
-        }
-        for (method, op) in super::path_item_operations_mut(item) {
-            visit_operation(op, &format!("{} {path}", method.to_uppercase()), visit);
-        }
-    }
-}
-
-/// Calls `f` on every schema of the document, component schemas included.
-fn for_each_schema(spec: &mut OpenAPI, f: &mut dyn FnMut(&str, &mut Schema)) {
-    if let Some(components) = spec.components.as_mut() {
-        for (name, schema) in components.schemas.iter_mut() {
-            if let ReferenceOr::Item(schema) = schema {
-                f(&format!("components.schemas.{name}"), schema);
-            }
-        }
-    }
-    visit_document(spec, &mut |path, schema| {
-        f(path, schema);
-        None
-    });
-}
+use crate::rules::{Changes, Context};
+use crate::spec::visit::{for_each_schema, visit_document};
 
 /// Rule: an `enum` that lists a value twice lists it once. typify makes
 /// one variant per value and panics on two of one name; the values mean
 /// the same either way.
-pub fn dedupe_enum_values(spec: &mut OpenAPI) -> RuleReport {
+pub fn dedupe_enum_values(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     fn dedupe<T: PartialEq + Clone + std::fmt::Debug>(values: &mut Vec<T>) -> Vec<String> {
         let mut seen: Vec<T> = Vec::new();
         let mut repeated = Vec::new();
@@ -210,13 +42,13 @@ pub fn dedupe_enum_values(spec: &mut OpenAPI) -> RuleReport {
             ));
         }
     });
-    RuleReport::new("dedupe_enum_values", changes)
+    changes
 }
 
 /// Rule: a schema with both `anyOf` and `oneOf` (a value must match both)
 /// keeps `oneOf`, the stricter of the two, which progenitor 0.15.1 can type
 /// (it asserts a schema has at most one of them).
-pub fn one_of_beside_any_of(spec: &mut OpenAPI) -> RuleReport {
+pub fn one_of_beside_any_of(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     let mut changes = Vec::new();
     for_each_schema(spec, &mut |path, schema| {
         if let SchemaKind::Any(any) = &mut schema.schema_kind
@@ -231,7 +63,38 @@ pub fn one_of_beside_any_of(spec: &mut OpenAPI) -> RuleReport {
             any.any_of.clear();
         }
     });
-    RuleReport::new("one_of_beside_any_of", changes)
+    changes
+}
+
+/// Rule: a string `enum` whose values typify cannot make distinct variants
+/// of (it panics: `[asc, desc, ASC, DESC]` are `Asc` and `Desc` twice;
+/// `[\"\", \"X\"]` are `X` twice; values without letters have no name) is
+/// typed as a string. Its values are listed in its description, so the
+/// docs still say them.
+pub fn enums_typify_can_name(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
+    let mut changes = Vec::new();
+    for_each_schema(spec, &mut |path, schema| {
+        let SchemaKind::Type(Type::String(string)) = &mut schema.schema_kind else {
+            return;
+        };
+        let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+        if values.is_empty() || names::typify_variants(&values).is_some() {
+            return;
+        }
+        let listed: Vec<String> = values.iter().map(|v| format!("`{v:?}`")).collect();
+        let note = format!("One of {}.", listed.join(", "));
+        changes.push(format!(
+            "{path}: enum {} -> a string (typify cannot name its variants apart)",
+            listed.join(", ")
+        ));
+        string.enumeration.clear();
+        let description = &mut schema.schema_data.description;
+        *description = Some(match description.take() {
+            Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+            _ => note,
+        });
+    });
+    changes
 }
 
 /// Whether typify makes a type of its own for `schema` (named by its
@@ -253,7 +116,7 @@ fn becomes_named_type(schema: &Schema) -> bool {
 /// and gives every schema of one title the type of the first, so the
 /// others would be typed wrongly (a default of theirs would not even fit).
 /// Untitled, each is named from where it is.
-pub fn untitle_clashing_inline_schemas(spec: &mut OpenAPI) -> RuleReport {
+pub fn untitle_clashing_inline_schemas(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     let components: Vec<String> = spec
         .components
         .iter()
@@ -291,7 +154,7 @@ pub fn untitle_clashing_inline_schemas(spec: &mut OpenAPI) -> RuleReport {
         }
         None
     });
-    RuleReport::new("untitle_clashing_inline_schemas", changes)
+    changes
 }
 
 /// Rule: an inline schema whose `title` names a component schema becomes a
@@ -299,7 +162,7 @@ pub fn untitle_clashing_inline_schemas(spec: &mut OpenAPI) -> RuleReport {
 /// referenced schemas this way), and otherwise loses its `title`. typify
 /// names an inline type by its title, so either way it would define a
 /// second type of the component's name, which does not compile.
-pub fn reference_titled_copies(spec: &mut OpenAPI) -> RuleReport {
+pub fn reference_titled_copies(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     let components: Vec<(String, Schema)> = spec
         .components
         .iter()
@@ -321,13 +184,13 @@ pub fn reference_titled_copies(spec: &mut OpenAPI) -> RuleReport {
             None
         }
     });
-    RuleReport::new("reference_titled_copies", changes)
+    changes
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::spec;
     use super::*;
+    use crate::spec::test_support::spec;
 
     const SPEC: &str = r#"
 openapi: 3.0.1
@@ -356,9 +219,9 @@ paths:
     #[test]
     fn verbatim_copies_become_references_and_other_titles_go() {
         let mut s = spec(SPEC);
-        let report = reference_titled_copies(&mut s);
+        let changes = reference_titled_copies(&mut s, &mut Context::default());
         assert_eq!(
-            report.changes,
+            changes,
             vec![
                 "components.schemas.Image.properties.resolution: copy of Resolution -> $ref",
                 "components.schemas.Image.properties.other: title Resolution dropped (it names a different component)",
@@ -378,5 +241,36 @@ paths:
             "the component keeps it"
         );
         assert_eq!(at("/info/title"), Some("Resolution"), "info is no schema");
+    }
+
+    #[test]
+    fn enums_typify_cannot_name_apart_become_strings() {
+        let mut s = spec(
+            r#"
+components:
+  schemas:
+    Order: {type: string, enum: [asc, desc, ASC, DESC]}
+    Fine: {type: string, enum: [x-1, x1]}
+    Dice: {type: string, description: Pick one., enum: ["🎲", "🎯"]}
+paths: {}
+"#,
+        );
+        let changes = enums_typify_can_name(&mut s, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "components.schemas.Order: enum `\"asc\"`, `\"desc\"`, `\"ASC\"`, `\"DESC\"` -> a string (typify cannot name its variants apart)",
+                "components.schemas.Dice: enum `\"🎲\"`, `\"🎯\"` -> a string (typify cannot name its variants apart)",
+            ]
+        );
+        let doc = serde_json::to_value(&s).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["Dice"]["description"],
+            "Pick one.\n\nOne of `\"🎲\"`, `\"🎯\"`."
+        );
+        assert!(
+            doc["components"]["schemas"]["Fine"]["enum"].is_array(),
+            "typify names x-1 and x1 apart"
+        );
     }
 }
