@@ -366,7 +366,7 @@ pub fn corpus(root: &Path) -> Result<String> {
             workspace::cargo()
                 .args(["check", "--quiet", "--manifest-path"])
                 .arg(dir.join("Cargo.toml"))
-                .env("CARGO_TARGET_DIR", scratch.join("target")),
+                .env("CARGO_TARGET_DIR", target.join("generated-crates")),
             &format!("cargo check of the {name} crate"),
         )?;
         rows.push(Row {

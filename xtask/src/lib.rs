@@ -6,5 +6,6 @@ pub mod api;
 pub mod bench;
 pub mod codegen;
 pub mod demo;
+pub mod directory;
 pub mod msrv;
 pub mod workspace;

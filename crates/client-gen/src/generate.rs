@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
-use openapiv3::OpenAPI;
 use sha2::{Digest, Sha256};
 
 use crate::deps::{Dependency, dependency};
@@ -60,6 +59,8 @@ pub struct Generated {
     pub operations: usize,
     /// Its `multipart/form-data` operations that were generated.
     pub multipart: usize,
+    /// Its `multipart/form-data` operations, as the document was written.
+    pub multipart_operations: usize,
     /// The operations left out, with reasons.
     pub left_out: Vec<LeftOut>,
     /// The schemas typed as any JSON instead (`operation` names the
@@ -119,41 +120,54 @@ fn dependencies(normalized: &Normalized, generator: &progenitor::Generator) -> R
     Ok(out)
 }
 
-/// What the rules left for the emitter, kept to the operations of `spec`.
-fn keep_operations_of(normalized: &mut Normalized, spec: &OpenAPI) {
-    let ids: Vec<String> = crate::spec::operations(spec)
+/// What the rules left for the emitter, kept to the operations still in
+/// the document (progenitor may have left some out).
+fn keep_operations_of(normalized: &mut Normalized) {
+    let ids: std::collections::HashSet<String> = crate::spec::operations(&normalized.spec)
         .into_iter()
         .filter_map(|(_, op)| op.operation_id.clone())
         .collect();
     let context = &mut normalized.context;
     context.multipart.retain(|op| ids.contains(&op.operation_id));
     context.content_types.retain(|id, _| ids.contains(id));
+    context.wire_names.retain(|name| ids.contains(&name.operation_id));
 }
 
 /// progenitor, then the emitter; an operation the emitter cannot finish is
 /// left out and the two run again.
-fn pass(mut normalized: Normalized) -> Result<Pass> {
-    let mut emit_left_out = Vec::new();
+fn pass(normalized: Normalized) -> Result<Pass> {
+    let Normalized {
+        mut spec,
+        reports,
+        mut context,
+    } = normalized;
+    let (mut left_out, mut untyped) = (Vec::new(), Vec::new());
     for _ in 0..64 {
-        let run = progenitor_run::generate(normalized.spec.clone())?;
+        let run = progenitor_run::generate(spec)?;
+        left_out.extend(run.left_out);
+        untyped.extend(run.untyped);
         let mut current = Normalized {
             spec: run.spec,
-            reports: normalized.reports.clone(),
-            context: std::mem::take(&mut normalized.context),
+            reports: reports.clone(),
+            context,
         };
-        let spec = current.spec.clone();
-        keep_operations_of(&mut current, &spec);
-        let mut file: syn::File = syn::parse2(run.tokens).context("progenitor's output does not parse")?;
-        match emit::finish(&mut file, &current, run.generator.get_type_space()) {
+        keep_operations_of(&mut current);
+        let text = crate::timing::time("progenitor's output as text", || run.tokens.to_string());
+        let mut file: syn::File = crate::timing::time("parse progenitor's output", || syn::parse_file(&text))
+            .context("progenitor's output does not parse")?;
+        let finished = crate::timing::time("emit", || {
+            emit::finish(&mut file, &current, run.generator.get_type_space())
+        });
+        match finished {
             Ok(forms) => {
                 let dependencies = dependencies(&current, &run.generator)?;
-                let mut left_out = run.left_out;
-                left_out.extend(emit_left_out);
+                let body = crate::timing::time("prettyplease", || prettyplease::unparse(&file));
+                crate::timing::time("drop", move || drop((file, text, run.generator, run.tokens)));
                 return Ok(Pass {
-                    body: prettyplease::unparse(&file),
+                    body,
                     normalized: current,
                     left_out,
-                    untyped: run.untyped,
+                    untyped,
                     forms,
                     dependencies,
                 });
@@ -162,9 +176,10 @@ fn pass(mut normalized: Normalized) -> Result<Pass> {
                 let Some(op) = emit::operation_error(&error).cloned() else {
                     return Err(error);
                 };
-                remove_operation(&mut normalized.spec, &op.path, &op.method);
-                normalized.context = current.context;
-                emit_left_out.push(LeftOut::from(&op));
+                spec = current.spec;
+                context = current.context;
+                remove_operation(&mut spec, &op.path, &op.method);
+                left_out.push(LeftOut::from(&op));
             }
         }
     }
@@ -248,6 +263,7 @@ fn generate_in(spec_text: &str, options: &Options, folder: Option<&Path>) -> Res
         version: input.version.to_string(),
         operations: input.operations,
         multipart: done.normalized.context.multipart.len(),
+        multipart_operations: input.multipart_operations,
         left_out,
         untyped_schemas: untyped,
         forms: done.forms,

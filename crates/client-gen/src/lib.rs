@@ -30,6 +30,7 @@ mod normalize;
 mod progenitor_run;
 pub mod rules;
 mod spec;
+pub mod timing;
 
 pub use deps::{ClientSupport, DEPENDENCIES, Dependency};
 pub use diff::{Change, Impact, diff, report as diff_report};

@@ -13,8 +13,8 @@ usage:
   client-gen diff OLD NEW
       what changed from the spec OLD to NEW in API terms, each change
       marked breaking or additive for a client (Markdown on stdout)
-  client-gen generate SPEC OUT.rs [--strict] [--summary] [--command CMD] [--spec-name NAME]
-  client-gen generate SPEC --crate DIR [--name NAME] [--client-support PATH] [--strict] [--summary]
+  client-gen generate SPEC OUT.rs [--strict] [--summary] [--timings] [--command CMD] [--spec-name NAME]
+  client-gen generate SPEC --crate DIR [--name NAME] [--client-support PATH] [--strict] [--summary] [--timings]
 
 Reads SPEC (Swagger 2.0 or OpenAPI 3.0 or 3.1, YAML or JSON) and writes a
 Rust client: into the file OUT.rs, or as a standalone crate in DIR.
@@ -28,6 +28,7 @@ Rust client: into the file OUT.rs, or as a standalone crate in DIR.
   --summary          print what was generated as one JSON line on stdout
                      (version, operations, generated, multipart, left_out,
                      untyped_schemas, forms, files)
+  --timings          print on stderr where the time went, stage by stage
   --name NAME        the crate's name (default: the spec's file stem)
   --client-support PATH
                      where the crate finds client-support (default: its
@@ -45,6 +46,7 @@ struct Args {
     spec_name: Option<String>,
     strict: bool,
     summary: bool,
+    timings: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args> {
@@ -56,6 +58,7 @@ fn parse(args: &[String]) -> Result<Args> {
         match arg.as_str() {
             "--strict" => parsed.strict = true,
             "--summary" => parsed.summary = true,
+            "--timings" => parsed.timings = true,
             "--crate" => parsed.crate_dir = Some(PathBuf::from(value("--crate")?)),
             "--name" => parsed.name = Some(value("--name")?),
             "--client-support" => parsed.client_support = Some(value("--client-support")?),
@@ -147,6 +150,13 @@ fn run(args: &Args) -> Result<()> {
         strict: args.strict,
     };
     let generated = generate_file(&args.spec, &options)?;
+    if args.timings {
+        for (stage, seconds, calls) in client_gen::timing::take() {
+            if seconds >= 0.0005 {
+                eprintln!("timing: {stage}: {seconds:.3} s ({calls} calls)");
+            }
+        }
+    }
     for op in &generated.left_out {
         eprintln!("left out: {}: {}", op.operation, op.reason);
     }
@@ -185,6 +195,7 @@ fn run(args: &Args) -> Result<()> {
             "operations": generated.operations,
             "generated": generated.generated(),
             "multipart": generated.multipart,
+            "multipart_operations": generated.multipart_operations,
             "left_out": left_out,
             "untyped_schemas": generated.untyped_schemas.len(),
             "forms": generated.forms.len(),

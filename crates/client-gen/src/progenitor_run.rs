@@ -56,6 +56,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// One progenitor run: its tokens and the generator (for its type space),
 /// or what went wrong, as text.
 pub fn attempt(spec: &OpenAPI) -> std::result::Result<(TokenStream, Generator), String> {
+    crate::timing::time("progenitor", || attempt_untimed(spec))
+}
+
+fn attempt_untimed(spec: &OpenAPI) -> std::result::Result<(TokenStream, Generator), String> {
     install_quiet_hook();
     let mut settings = GenerationSettings::default();
     settings.with_interface(InterfaceStyle::Positional);
@@ -249,25 +253,27 @@ fn ops_fail(spec: &OpenAPI, graph: &Graph, ops: &[Op]) -> Option<String> {
 /// behind references) that fail become any JSON. Returns whether it
 /// generates now.
 fn mend_operation(spec: &mut OpenAPI, graph: &Graph, op: &Op, reason: &str, untyped: &mut Vec<LeftOut>) -> bool {
-    let slots = prune::own_schemas(spec, op);
-    if slots.is_empty() {
-        return false;
-    }
-    let mut fails = |keep: &[String]| {
-        let blank: Vec<String> = slots.iter().filter(|s| !keep.contains(s)).cloned().collect();
-        ops_fail(
-            &prune::with_blank_schemas(spec, op, &blank),
-            graph,
-            std::slice::from_ref(op),
-        )
-        .is_some()
+    // The operation alone, with the schemas it reaches: every try is made
+    // on a copy of this small spec.
+    let mut alone = prune::subset(spec, Some(graph), std::slice::from_ref(op));
+    let slots = prune::own_schemas(&mut alone, op);
+    let fails_with = |blank: &[String]| {
+        let mut trial = alone.clone();
+        prune::blank_schemas(&mut trial, op, blank);
+        attempt(&trial).is_err()
     };
-    let bad = culprits(&slots, &mut fails);
-    let trial = prune::with_blank_schemas(spec, op, &bad);
-    if bad.is_empty() || ops_fail(&trial, graph, std::slice::from_ref(op)).is_some() {
+    if slots.is_empty() || fails_with(&slots) {
         return false;
     }
-    *spec = trial;
+    let bad = culprits(&slots, &mut |keep: &[String]| {
+        let blank: Vec<String> = slots.iter().filter(|s| !keep.contains(s)).cloned().collect();
+        fails_with(&blank)
+    });
+    if bad.is_empty() || fails_with(&bad) {
+        return false;
+    }
+    prune::own_schemas(spec, op);
+    prune::blank_schemas(spec, op, &bad);
     for slot in bad {
         untyped.push(LeftOut {
             operation: slot,
@@ -303,7 +309,19 @@ fn all_operations(spec: &OpenAPI) -> Vec<Op> {
 /// cannot generate.
 pub fn generate(mut spec: OpenAPI) -> Result<Run> {
     let (mut left_out, mut untyped) = (Vec::new(), Vec::new());
-    if let Err(first) = attempt(&spec) {
+    let first = match attempt(&spec) {
+        Ok((tokens, generator)) => {
+            return Ok(Run {
+                tokens,
+                generator,
+                spec,
+                left_out,
+                untyped,
+            });
+        }
+        Err(first) => first,
+    };
+    {
         mend_components(&mut spec, &mut untyped)?;
         let ops = all_operations(&spec);
         let graph = Graph::of(&spec);

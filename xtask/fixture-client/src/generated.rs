@@ -9,6 +9,9 @@
 // - json_schema_exclusive_bounds: nothing to do
 // - json_schema_tuple_items: nothing to do
 // - numbers_in_64_bits: nothing to do
+// - values_of_their_type: nothing to do
+// - json_schema_implied_types: nothing to do
+// - json_schema_format_on_strings_and_numbers: nothing to do
 // - references_into_components: nothing to do
 // - unresolved_references: nothing to do
 // - text_without_carriage_returns: nothing to do
@@ -23,6 +26,7 @@
 // - path_parameters_match_the_template: nothing to do
 // - parameters_are_not_nullable: nothing to do
 // - parameters_progenitor_can_send: nothing to do
+// - parameter_names_apart_in_rust: nothing to do
 // - reference_titled_copies: nothing to do
 // - untitle_clashing_inline_schemas: nothing to do
 // - dedupe_enum_values: nothing to do

@@ -12,6 +12,7 @@ mod bodies;
 mod client;
 mod content_types;
 mod methods;
+mod wire_names;
 
 use anyhow::{Result, bail};
 use proc_macro2::TokenStream;
@@ -30,29 +31,43 @@ use crate::spec::OperationError;
 /// typed. A failure that is one operation's is an [`OperationError`].
 pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSpace) -> Result<Vec<LeftOut>> {
     let context = &normalized.context;
+    let fail = |operation_id: &str, error: anyhow::Error| {
+        let site = crate::spec::operations(&normalized.spec)
+            .into_iter()
+            .find(|(_, op)| op.operation_id.as_deref() == Some(operation_id))
+            .map(|(site, _)| site);
+        match site {
+            Some(site) => anyhow::Error::new(site.error(format!("{error:#}"))),
+            None => error,
+        }
+    };
+    for name in &context.wire_names {
+        let method = content_types::method_of(&name.operation_id);
+        wire_names::patch(file, &method, name).map_err(|e| fail(&name.operation_id, e))?;
+    }
     methods::patch(file, &context.multipart)?;
     for (operation_id, content_type) in &context.content_types {
         let method = content_types::method_of(operation_id);
-        content_types::patch(file, &method, content_type).map_err(|e| {
-            let site = crate::spec::operations(&normalized.spec)
-                .into_iter()
-                .find(|(_, op)| op.operation_id.as_deref() == Some(operation_id.as_str()))
-                .map(|(site, _)| site);
-            match site {
-                Some(site) => anyhow::Error::new(site.error(format!("{e:#}"))),
-                None => e,
-            }
-        })?;
+        content_types::patch(file, &method, content_type).map_err(|e| fail(operation_id, e))?;
     }
     let (bodies, notes) = bodies::emit(normalized, type_space);
-    for op in &context.multipart {
-        if let MultipartBody::Typed {
-            component,
-            carrier: true,
-        } = &op.body
-        {
-            remove_type(file, component).map_err(|e| anyhow::Error::new(op.site.error(format!("{e:#}"))))?;
-        }
+    let carriers: Vec<(&str, &crate::spec::Site)> = context
+        .multipart
+        .iter()
+        .filter_map(|op| match &op.body {
+            MultipartBody::Typed {
+                component,
+                carrier: true,
+            } => Some((component.as_str(), &op.site)),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<&str> = carriers.iter().map(|(name, _)| *name).collect();
+    if let Some(name) = remove_types(file, &names)?.first()
+        && let Some((_, site)) = carriers.iter().find(|(n, _)| n == name)
+    {
+        let reason = format!("the generated code still refers to {name} after its removal");
+        return Err(anyhow::Error::new(site.error(reason)));
     }
     let client = client::emit(normalized);
     let added: syn::File = syn::parse2(quote! { #client #bodies })?;
@@ -65,59 +80,80 @@ pub fn operation_error(error: &anyhow::Error) -> Option<&OperationError> {
     error.downcast_ref::<OperationError>()
 }
 
-/// Removes the type `name` and its impls from the `types` module, and
-/// checks that nothing else refers to it.
-fn remove_type(file: &mut syn::File, name: &str) -> Result<()> {
+/// Removes the types `names` and their impls from the `types` module, and
+/// returns those of them the generated code still refers to (none, when
+/// all is well). The file is read once, whatever the number of names.
+fn remove_types(file: &mut syn::File, names: &[&str]) -> Result<Vec<String>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
     let Some(types) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
         _ => None,
     }) else {
         bail!("progenitor's output has no `types` module");
     };
-    let is_it =
-        |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name));
-    let before = types.1.len();
+    let named = |ident: &syn::Ident| names.iter().any(|n| ident == n);
+    let is_one =
+        |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| named(&s.ident)));
     types.1.retain(|item| match item {
-        syn::Item::Struct(s) => s.ident != name,
-        syn::Item::Impl(i) => !is_it(&i.self_ty),
+        syn::Item::Struct(s) => !named(&s.ident),
+        syn::Item::Impl(i) => !is_one(&i.self_ty),
         _ => true,
     });
-    if before == types.1.len() {
-        // typify made no type of its own for it (it became any JSON, say).
-        return Ok(());
+    let mut mentioned = std::collections::HashSet::new();
+    for item in types.1.iter() {
+        idents(item.to_token_stream(), &mut mentioned);
     }
-    let inside = types
-        .1
+    let mut referred = std::collections::HashSet::new();
+    for item in file
+        .items
         .iter()
-        .any(|item| item.to_token_stream().into_iter().any(|t| mentions(&t, name)));
-    if inside || refers_to(file.to_token_stream(), name) {
-        bail!("the generated code still refers to {name} after its removal");
+        .filter(|i| !matches!(i, syn::Item::Mod(m) if m.ident == "types"))
+    {
+        type_paths(item.to_token_stream(), &mut referred);
     }
-    Ok(())
+    Ok(names
+        .iter()
+        .filter(|n| mentioned.contains(**n) || referred.contains(**n))
+        .map(|n| n.to_string())
+        .collect())
 }
 
-/// Whether `tokens` hold the path `types::{name}` anywhere.
-fn refers_to(tokens: TokenStream, name: &str) -> bool {
+/// Every identifier in `tokens`.
+fn idents(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                out.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => idents(group.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Every `Name` of a path `types::Name` in `tokens`.
+fn type_paths(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
     let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
-    tokens.windows(4).any(|w| match w {
-        [
+    for w in tokens.windows(4) {
+        if let [
             proc_macro2::TokenTree::Ident(module),
             proc_macro2::TokenTree::Punct(a),
             proc_macro2::TokenTree::Punct(b),
             proc_macro2::TokenTree::Ident(ty),
-        ] => module == "types" && a.as_char() == ':' && b.as_char() == ':' && ty == name,
-        _ => false,
-    }) || tokens.iter().any(|t| match t {
-        proc_macro2::TokenTree::Group(g) => refers_to(g.stream(), name),
-        _ => false,
-    })
-}
-
-fn mentions(token: &proc_macro2::TokenTree, name: &str) -> bool {
-    match token {
-        proc_macro2::TokenTree::Ident(ident) => ident == name,
-        proc_macro2::TokenTree::Group(group) => group.stream().into_iter().any(|t| mentions(&t, name)),
-        _ => false,
+        ] = w
+            && module == "types"
+            && a.as_char() == ':'
+            && b.as_char() == ':'
+        {
+            out.insert(ty.to_string());
+        }
+    }
+    for token in tokens {
+        if let proc_macro2::TokenTree::Group(group) = token {
+            type_paths(group.stream(), out);
+        }
     }
 }
 
@@ -166,26 +202,35 @@ mod tests {
                 pub struct CarrierA(i64);
             }
         };
-        remove_type(&mut file, "Carrier").unwrap();
+        assert!(remove_types(&mut file, &["Carrier"]).unwrap().is_empty());
         let left = file.to_token_stream().to_string();
         assert!(left.contains("CarrierA") && !left.contains("struct Carrier "), "{left}");
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub struct Carrier; pub struct User { pub c: Carrier } }
         };
-        let err = remove_type(&mut file, "Carrier").unwrap_err().to_string();
-        assert!(err.contains("still refers"), "{err}");
+        assert_eq!(
+            remove_types(&mut file, &["Carrier"]).unwrap(),
+            vec!["Carrier"],
+            "still referred to"
+        );
         let mut file: syn::File = syn::parse_quote! { pub mod types { pub struct Other; } };
-        remove_type(&mut file, "Carrier").expect("a type typify did not make is no error");
+        assert!(
+            remove_types(&mut file, &["Carrier"]).unwrap().is_empty(),
+            "a type typify did not make is no error"
+        );
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub struct Carrier; }
             pub mod multipart { pub struct Carrier; }
             fn f(_: multipart::Carrier) {}
         };
-        remove_type(&mut file, "Carrier").expect("a same-named type elsewhere is fine");
+        assert!(
+            remove_types(&mut file, &["Carrier"]).unwrap().is_empty(),
+            "a same-named type elsewhere is fine"
+        );
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub struct Carrier; }
             fn f(_: Vec<types::Carrier>) {}
         };
-        assert!(remove_type(&mut file, "Carrier").is_err());
+        assert_eq!(remove_types(&mut file, &["Carrier"]).unwrap(), vec!["Carrier"]);
     }
 }

@@ -396,6 +396,7 @@ fn adopt_component_names(doc: &mut Value, bundler: &mut Bundler<'_>) {
     else {
         return;
     };
+    let mut adopted: Vec<(String, String)> = Vec::new();
     for (name, schema) in schemas {
         let name = key_text(name);
         bundler.taken.push(name.clone());
@@ -405,12 +406,14 @@ fn adopt_component_names(doc: &mut Value, bundler: &mut Bundler<'_>) {
             .and_then(|m| m.get("$ref"))
             .and_then(Value::as_str)
             && !target.starts_with('#')
+            && !bundler.components.contains_key(target)
         {
-            bundler.components.entry(target.to_string()).or_insert(name);
+            bundler.components.insert(target.to_string(), name.clone());
+            adopted.push((target.to_string(), name));
         }
     }
-    // A component that is only a reference gets its schema in place below.
-    let adopted: Vec<(String, String)> = bundler.components.iter().map(|(t, n)| (t.clone(), n.clone())).collect();
+    // A component that is only a reference gets its schema in place, in the
+    // order the components are written.
     for (target, name) in adopted {
         match bundler.target(&target) {
             Ok(mut schema) => {

@@ -290,6 +290,11 @@ pub fn parts_that_fit_openapi_3_0(doc: &mut Value, ctx: &mut Context) -> Changes
             changes.extend(degrade(doc, &query, reason, &HashSet::new(), ctx));
         }
     }
+    // The common case, read once: the whole document fits.
+    if let Ok(spec) = serde_yaml::from_value::<openapiv3::OpenAPI>(doc.clone()) {
+        ctx.typed = Some(spec);
+        return changes;
+    }
     let positions = schema_positions(doc);
     changes.extend(fit_components(doc, &positions, ctx));
     for path in entries(doc, "/paths") {

@@ -180,6 +180,183 @@ pub fn tuple_items(doc: &mut Value, _ctx: &mut Context) -> Changes {
     })
 }
 
+/// The keywords that only strings have, and the ones only numbers have.
+const STRING_WORDS: [&str; 3] = ["pattern", "minLength", "maxLength"];
+const NUMBER_WORDS: [&str; 5] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
+
+/// The type a schema without `type` means by its keywords (`format:
+/// double`, `pattern`), and the keywords of another type it holds too.
+fn implied_type(map: &Mapping) -> Option<(&'static str, Vec<&'static str>)> {
+    const STRUCTURE: [&str; 9] = [
+        "type",
+        "$ref",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "enum",
+        "properties",
+        "items",
+    ];
+    if STRUCTURE.iter().any(|k| map.contains_key(*k)) {
+        return None;
+    }
+    let has = |words: &[&'static str]| -> Vec<&'static str> {
+        words.iter().copied().filter(|w| map.contains_key(*w)).collect()
+    };
+    let (strings, numbers) = (has(&STRING_WORDS), has(&NUMBER_WORDS));
+    let format = map.get("format").and_then(Value::as_str);
+    let kind = match format {
+        Some("int32" | "int64") => "integer",
+        Some("float" | "double" | "decimal") => "number",
+        Some(_) => "string",
+        None if !strings.is_empty() => "string",
+        None if !numbers.is_empty() => "number",
+        None => return None,
+    };
+    let other = if kind == "string" { numbers } else { strings };
+    Some((kind, other))
+}
+
+/// Rule: a schema without `type` whose keywords say one (`format: double`
+/// and bounds; `pattern` or a string format) gets that `type`, and
+/// keywords of another type beside them are dropped, each named: typify
+/// `todo!`s on a schema of no type with such keywords.
+pub fn implied_types(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    each_schema(doc, |at, map, changes| {
+        let Some((kind, other)) = implied_type(map) else { return };
+        for word in &other {
+            map.remove(*word);
+        }
+        map.insert("type".into(), kind.into());
+        let dropped = if other.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} dropped)", other.join(", "))
+        };
+        changes.push(format!("{at}: no type -> {kind}, as its keywords say{dropped}"));
+    })
+}
+
+/// `value` as a value of the JSON type `kind`, when it is written as
+/// another (`"4"` for an integer, `4` for a string).
+fn of_type(value: &Value, kind: &str) -> Option<Value> {
+    match (kind, value) {
+        ("integer", Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
+        ("number", Value::String(s)) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::from),
+        ("string", Value::Number(n)) => Some(Value::String(n.to_string())),
+        ("string", Value::Bool(b)) => Some(Value::String(b.to_string())),
+        ("boolean", Value::String(s)) => match s.trim() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        ("integer", Value::Number(n)) if n.as_i64().is_none() && n.as_u64().is_none() => n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| Value::from(f as i64)),
+        _ => None,
+    }
+}
+
+/// Whether `value` is a JSON value of the type `kind` (null counts: a
+/// nullable schema takes it).
+fn is_of_type(value: &Value, kind: &str) -> bool {
+    match (kind, value) {
+        (_, Value::Null) => true,
+        ("integer", Value::Number(n)) => n.as_i64().is_some() || n.as_u64().is_some(),
+        ("number", Value::Number(_)) | ("string", Value::String(_)) | ("boolean", Value::Bool(_)) => true,
+        ("integer" | "number" | "string" | "boolean", _) => false,
+        _ => true,
+    }
+}
+
+/// A `default` of another type than its schema's: written as the schema's
+/// type, or (when it is no such value) dropped. Returns the change.
+fn default_of_its_type(map: &mut Mapping, kind: &str, at: &str) -> Option<String> {
+    let default = map.get("default")?;
+    if is_of_type(default, kind) {
+        return None;
+    }
+    let shown = serde_json::to_string(default).unwrap_or_default();
+    Some(match of_type(default, kind) {
+        Some(typed) => {
+            map.insert("default".into(), typed);
+            format!("{at}: default {shown} written as a {kind}")
+        }
+        None => {
+            map.remove("default");
+            format!("{at}: default {shown} dropped (it is no {kind})")
+        }
+    })
+}
+
+/// Rule: `enum` values and a `default` of an integer, number, string or
+/// boolean schema written as another type (`type: integer, enum: ["0",
+/// "1"]`; `type: boolean, default: "true"`) are written as the schema's
+/// type, where they are one; typify refuses values that do not conform. A
+/// default that is no such value is dropped. Values that are no such value are
+/// left for the next rules to degrade. An array's `enum` of values (which
+/// its items take) becomes its items' `enum`.
+pub fn values_of_their_type(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    each_schema(doc, |at, map, changes| {
+        let Some(kind) = map.get("type").and_then(Value::as_str).map(str::to_string) else {
+            return;
+        };
+        changes.extend(default_of_its_type(map, &kind, at));
+        if kind == "array"
+            && let Some(Value::Mapping(items)) = map.get("items")
+            && !items.contains_key("enum")
+            && let Some(values) = map.remove("enum")
+        {
+            let n = values.as_sequence().map_or(0, Vec::len);
+            if let Some(Value::Mapping(items)) = map.get_mut("items") {
+                items.insert("enum".into(), values);
+            }
+            changes.push(format!(
+                "{at}: the {n} enum values of an array -> the enum of its items"
+            ));
+            return;
+        }
+        let Some(Value::Sequence(values)) = map.get_mut("enum") else {
+            return;
+        };
+        let mut changed = 0;
+        for value in values.iter_mut() {
+            if let Some(typed) = of_type(value, &kind) {
+                *value = typed;
+                changed += 1;
+            }
+        }
+        if changed > 0 {
+            changes.push(format!("{at}: {changed} enum values written as {kind}s"));
+        }
+    })
+}
+
+/// Rule: a `format` on a schema of type `object`, `array` or `boolean` is
+/// dropped: JSON Schema gives `format` a meaning for strings and numbers
+/// only, and typify `todo!`s on it there (`type: object, format: metadata`).
+pub fn format_only_on_strings_and_numbers(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    each_schema(doc, |at, map, changes| {
+        let kind = map.get("type").and_then(Value::as_str).map(str::to_string);
+        if let Some(kind @ ("object" | "array" | "boolean")) = kind.as_deref()
+            && let Some(format) = map.remove("format")
+        {
+            changes.push(format!(
+                "{at}: format {} dropped (type {kind})",
+                tree::key_text(&format)
+            ));
+        }
+    })
+}
+
 /// The 64-bit integer a bound means: `value` rounded into the range it
 /// bounds (up for a minimum, down for a maximum) and clamped to `i64`.
 fn integer_bound(value: &serde_yaml::Number, minimum: bool) -> Option<i64> {
@@ -307,6 +484,67 @@ mod tests {
         assert_eq!(
             schema(&d),
             r#"{"properties":{"a":{"items":{"type":"string"}},"b":{"items":{"anyOf":[{"type":"string"},{"type":"integer"}]}},"c":{"items":{}}}}"#
+        );
+    }
+
+    #[test]
+    fn keywords_say_the_type_a_schema_has_none_of() {
+        let mut d = doc(
+            "{properties: {a: {format: double, maximum: 9.5, pattern: '^x$'}, b: {pattern: '^y$'}, c: {format: int64}, d: {description: any}}}",
+        );
+        let changes = implied_types(&mut d, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "/components/schemas/S/properties/a: no type -> number, as its keywords say (pattern dropped)",
+                "/components/schemas/S/properties/b: no type -> string, as its keywords say",
+                "/components/schemas/S/properties/c: no type -> integer, as its keywords say",
+            ]
+        );
+        assert_eq!(
+            schema(&d),
+            r#"{"properties":{"a":{"format":"double","maximum":9.5,"type":"number"},"b":{"pattern":"^y$","type":"string"},"c":{"format":"int64","type":"integer"},"d":{"description":"any"}}}"#
+        );
+    }
+
+    #[test]
+    fn enum_values_take_their_schema_type() {
+        let mut d = doc(
+            "{properties: {a: {type: integer, enum: ['0', '1', x]}, b: {type: string, enum: [1, true, ok]}, c: {type: array, items: {type: string}, enum: [EU, US]}, d: {type: boolean, default: 'true'}, e: {type: integer, default: soon}}}",
+        );
+        let changes = values_of_their_type(&mut d, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "/components/schemas/S/properties/a: 2 enum values written as integers",
+                "/components/schemas/S/properties/b: 2 enum values written as strings",
+                "/components/schemas/S/properties/c: the 2 enum values of an array -> the enum of its items",
+                "/components/schemas/S/properties/d: default \"true\" written as a boolean",
+                "/components/schemas/S/properties/e: default \"soon\" dropped (it is no integer)",
+            ]
+        );
+        assert_eq!(
+            schema(&d),
+            r#"{"properties":{"a":{"type":"integer","enum":[0,1,"x"]},"b":{"type":"string","enum":["1","true","ok"]},"c":{"type":"array","items":{"type":"string","enum":["EU","US"]}},"d":{"type":"boolean","default":true},"e":{"type":"integer"}}}"#
+        );
+    }
+
+    #[test]
+    fn formats_stay_on_strings_and_numbers() {
+        let mut d = doc(
+            "{type: object, format: metadata, properties: {n: {type: integer, format: int32}, b: {type: boolean, format: flag}}}",
+        );
+        let changes = format_only_on_strings_and_numbers(&mut d, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "/components/schemas/S: format metadata dropped (type object)",
+                "/components/schemas/S/properties/b: format flag dropped (type boolean)",
+            ]
+        );
+        assert_eq!(
+            schema(&d),
+            r#"{"type":"object","properties":{"n":{"type":"integer","format":"int32"},"b":{"type":"boolean"}}}"#
         );
     }
 

@@ -59,6 +59,8 @@ pub struct Input {
     pub spec: OpenAPI,
     /// The operations of the document as it was written.
     pub operations: usize,
+    /// Those that send `multipart/form-data`.
+    pub multipart_operations: usize,
     /// What each rule that read the tree did, in order.
     pub reports: Vec<RuleReport>,
     /// The other files the spec was bundled from.
@@ -76,24 +78,28 @@ pub fn read(text: &str, name: &str) -> Result<Input> {
 /// Reads `text`, the spec `name` in the folder `folder` (`None`: none),
 /// bundling the files it refers to.
 pub fn read_in(text: &str, name: &str, folder: Option<&Path>) -> Result<Input> {
-    let doc = parse_tree(text, name)?;
+    let doc = crate::timing::time("parse", || parse_tree(text, name))?;
     if !doc.is_mapping() {
         return Err(anyhow!("{name}: the document is not a mapping of OpenAPI fields"));
     }
     let version = version(&doc, name)?;
-    let bundled = bundle::bundle(doc, folder);
+    let bundled = crate::timing::time("bundle", || bundle::bundle(doc, folder));
     let mut doc = bundled.doc;
-    let operations = count_operations(&doc);
+    let (operations, multipart_operations) = count_operations(&doc);
     let mut context = Context {
         unresolved: bundled.unresolved,
         ..Context::default()
     };
     let reports = apply_tree_rules(&mut doc, &mut context, &|stage| stage.applies_to(&version));
-    let spec = typed(doc, name, &version)?;
+    let spec = match context.typed.take() {
+        Some(spec) => spec,
+        None => crate::timing::time("typed read", || typed(doc, name, &version))?,
+    };
     Ok(Input {
         version,
         spec,
         operations,
+        multipart_operations,
         reports,
         files: bundled.files,
         context,
@@ -108,30 +114,55 @@ pub fn apply_tree_rules(doc: &mut Value, context: &mut Context, applies: &dyn Fn
         .filter_map(|rule| match rule.apply {
             Apply::Tree(apply) => Some(RuleReport {
                 rule: rule.name,
-                changes: apply(doc, context),
+                changes: crate::timing::time(rule.name, || apply(doc, context)),
             }),
             Apply::Spec(_) => None,
         })
         .collect()
 }
 
-/// The operations of a document tree (2.0 or 3.x): every method of every
-/// path item.
-fn count_operations(doc: &Value) -> usize {
-    tree::get(doc, "paths")
-        .and_then(Value::as_mapping)
-        .map(|paths| {
-            paths
-                .values()
-                .map(|item| {
-                    tree::PATH_ITEM_METHODS
-                        .iter()
-                        .filter(|m| tree::get(item, m).is_some())
-                        .count()
-                })
-                .sum()
+/// The operations of a document tree (2.0 or 3.x), every method of every
+/// path item, and how many of them send `multipart/form-data`.
+fn count_operations(doc: &Value) -> (usize, usize) {
+    let Some(paths) = tree::get(doc, "paths").and_then(Value::as_mapping) else {
+        return (0, 0);
+    };
+    let operations = paths
+        .values()
+        .flat_map(|item| tree::PATH_ITEM_METHODS.iter().filter_map(move |m| tree::get(item, m)))
+        .collect::<Vec<_>>();
+    let multipart = operations.iter().filter(|op| sends_multipart(doc, op)).count();
+    (operations.len(), multipart)
+}
+
+/// Whether an operation of the tree sends a multipart body: its request
+/// body (3.x, through a reference to the components) has a multipart media
+/// type, or (2.0) it has form parameters with a file or consumes multipart.
+fn sends_multipart(doc: &Value, op: &Value) -> bool {
+    let multipart = |media: &str| crate::spec::MediaKind::of(media) == crate::spec::MediaKind::Multipart;
+    let body = tree::get(op, "requestBody").map(|body| match tree::get_str(body, "$ref") {
+        Some(target) => tree::resolve(doc, target).unwrap_or(body),
+        None => body,
+    });
+    if let Some(content) = body.and_then(|b| tree::get(b, "content")).and_then(Value::as_mapping) {
+        return content.keys().any(|k| multipart(&tree::key_text(k)));
+    }
+    let listed = |v: Option<&Value>| {
+        v.and_then(Value::as_sequence)
+            .is_some_and(|l| l.iter().filter_map(Value::as_str).any(multipart))
+    };
+    let form = tree::get(op, "parameters")
+        .and_then(Value::as_sequence)
+        .map(|ps| {
+            ps.iter()
+                .filter(|p| tree::get_str(p, "in") == Some("formData"))
+                .collect::<Vec<_>>()
         })
-        .unwrap_or(0)
+        .unwrap_or_default();
+    !form.is_empty()
+        && (form.iter().any(|p| tree::get_str(p, "type") == Some("file"))
+            || listed(tree::get(op, "consumes"))
+            || (tree::get(op, "consumes").is_none() && listed(tree::get(doc, "consumes"))))
 }
 
 /// The document as a tree; a syntax error names its line and column. A

@@ -117,7 +117,14 @@ fn resolve_mut<'a>(doc: &'a mut Value, target: &str) -> Option<&'a mut Value> {
     let mut current = doc;
     for segment in segments(target) {
         current = match current {
-            Value::Mapping(map) => map.iter_mut().find(|(k, _)| key_text(k) == segment).map(|(_, v)| v)?,
+            Value::Mapping(map) => {
+                if map.contains_key(segment.as_str()) {
+                    map.get_mut(segment.as_str())?
+                } else {
+                    // A key that is not a string (YAML's `200:`), compared as text.
+                    map.iter_mut().find(|(k, _)| key_text(k) == segment).map(|(_, v)| v)?
+                }
+            }
             Value::Sequence(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
             _ => return None,
         };

@@ -236,7 +236,11 @@ pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     for segment in path.strip_prefix('/')?.split('/') {
         let segment = segment.replace("~1", "/").replace("~0", "~");
         current = match current {
-            Value::Mapping(map) => map.iter().find(|(k, _)| key_text(k) == segment).map(|(_, v)| v)?,
+            Value::Mapping(map) => match map.get(segment.as_str()) {
+                Some(v) => v,
+                // A key that is not a string (YAML's `200:`), compared as text.
+                None => map.iter().find(|(k, _)| key_text(k) == segment).map(|(_, v)| v)?,
+            },
             Value::Sequence(items) => items.get(segment.parse::<usize>().ok()?)?,
             _ => return None,
         };

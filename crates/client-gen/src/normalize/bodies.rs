@@ -235,6 +235,15 @@ fn object_of(spec: &OpenAPI, schema: &Schema, depth: usize) -> Result<ObjectType
     match (&schema.schema_kind, all_of_members(schema)) {
         (_, Some(inner)) if depth < 8 => merge_objects(spec, &inner, depth + 1),
         (SchemaKind::Type(Type::Object(object)), _) => Ok(object.clone()),
+        // Properties without `type: object`, which openapiv3 reads as any.
+        (SchemaKind::Any(any), _) if !any.properties.is_empty() && any.typ.as_deref().is_none_or(|t| t == "object") => {
+            Ok(ObjectType {
+                properties: any.properties.clone(),
+                required: any.required.clone(),
+                additional_properties: any.additional_properties.clone(),
+                ..Default::default()
+            })
+        }
         _ => Err(anyhow!("an allOf member is not an object")),
     }
 }
@@ -330,10 +339,10 @@ fn merged_body(lookup: &OpenAPI, schema: &Schema, multipart: bool) -> Result<Opt
 /// mean, inline: the multipart emitter sends one part per property, and
 /// progenitor types one struct. A multipart `oneOf` or `anyOf` of objects
 /// becomes one object of every variant's parts, each required only where
-/// every variant requires it. A member that is not an object, or two
-/// members that type one property differently, leave the operation out
-/// with the reason (for an `allOf`; a `oneOf` is then a form the caller
-/// fills).
+/// every variant requires it. A body that cannot merge (a member that is
+/// not an object, two members that type one property differently) stays
+/// as it is, named: typify types a JSON one, and a multipart one is a form
+/// the caller fills.
 pub fn merge_all_of_bodies(spec: &mut OpenAPI, ctx: &mut Context) -> Changes {
     each_operation(spec, ctx, |lookup, site, op, _, changes| {
         let Some(body) = body_mut(lookup, op)? else {
@@ -347,8 +356,15 @@ pub fn merge_all_of_bodies(spec: &mut OpenAPI, ctx: &mut Context) -> Changes {
                 ReferenceOr::Reference { .. } if multipart => resolve(lookup, schema)?.clone(),
                 ReferenceOr::Reference { .. } => continue,
             };
-            let merged = merged_body(lookup, &resolved, multipart)
-                .map_err(|e| site.refuse(format!("the {media_type} body: {e}")))?;
+            let merged = match merged_body(lookup, &resolved, multipart) {
+                Ok(merged) => merged,
+                // A multipart body that cannot merge is a form the caller
+                // fills; progenitor types a JSON one as it stands.
+                Err(e) => {
+                    changes.push(format!("{}: {media_type} body: not merged ({e})", site.location));
+                    None
+                }
+            };
             let Some((object, what)) = merged else { continue };
             changes.push(format!("{}: {media_type} body: {what}", site.location));
             *schema = ReferenceOr::Item(Schema {

@@ -17,16 +17,17 @@ pub mod multipart;
 pub mod operations;
 pub mod parameters;
 pub mod responses;
+pub mod rust_names;
 pub mod schemas;
 
 use anyhow::Result;
-use openapiv3::{OpenAPI, Operation};
+use openapiv3::{OpenAPI, Operation, Paths, ReferenceOr};
 
 pub use client::SecurityScheme;
 pub use multipart::{MultipartBody, MultipartOperation, MultipartSource};
 
 use crate::rules::{Apply, Changes, Context, RULES, RuleReport};
-use crate::spec::{OperationError, Site, operations_mut, remove_operation};
+use crate::spec::{OperationError, Site, path_item_operations_mut, remove_operation};
 
 /// The normalized document and what the rules learned from it.
 #[derive(Debug)]
@@ -52,7 +53,7 @@ pub fn normalize(mut spec: OpenAPI, mut context: Context) -> Normalized {
     for rule in RULES {
         let Apply::Spec(apply) = rule.apply else { continue };
         let before = context.left_out.len();
-        let changes = apply(&mut spec, &mut context);
+        let changes = crate::timing::time(rule.name, || apply(&mut spec, &mut context));
         remove_left_out(&mut spec, &context.left_out[before..]);
         reports.push(RuleReport {
             rule: rule.name,
@@ -62,25 +63,40 @@ pub fn normalize(mut spec: OpenAPI, mut context: Context) -> Normalized {
     Normalized { spec, reports, context }
 }
 
-/// Runs `f` on every operation (with a copy of the document to resolve
-/// references in, and the operation's site). An error leaves that
-/// operation out, with the error as the reason; the others go on.
+/// Runs `f` with the paths taken out of the document: it changes the
+/// paths, and resolves references in the rest (the components), with no
+/// copy of either. Once read, no reference points into the paths
+/// ([`crate::input::refs::references_into_components`]).
+pub fn with_paths<T>(spec: &mut OpenAPI, f: impl FnOnce(&mut Paths, &OpenAPI) -> T) -> T {
+    let mut paths = std::mem::take(&mut spec.paths);
+    let out = f(&mut paths, spec);
+    spec.paths = paths;
+    out
+}
+
+/// Runs `f` on every operation (with the document to resolve references
+/// in, and the operation's site). An error leaves that operation out, with
+/// the error as the reason; the others go on.
 pub fn each_operation(
     spec: &mut OpenAPI,
     ctx: &mut Context,
     mut f: impl FnMut(&OpenAPI, &Site, &mut Operation, &mut Context, &mut Changes) -> Result<()>,
 ) -> Changes {
-    let lookup = spec.clone();
-    let mut changes = Vec::new();
-    for (path, method, op) in operations_mut(spec) {
-        let site = Site::of(method, path, op);
-        if let Err(error) = f(&lookup, &site, op, ctx, &mut changes) {
-            let error = match error.downcast::<OperationError>() {
-                Ok(error) => error,
-                Err(other) => site.error(format!("{other:#}")),
-            };
-            ctx.leave_out(error);
+    with_paths(spec, |paths, lookup| {
+        let mut changes = Vec::new();
+        for (path, item) in paths.paths.iter_mut() {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (method, op) in path_item_operations_mut(item) {
+                let site = Site::of(method, path, op);
+                if let Err(error) = f(lookup, &site, op, ctx, &mut changes) {
+                    let error = match error.downcast::<OperationError>() {
+                        Ok(error) => error,
+                        Err(other) => site.error(format!("{other:#}")),
+                    };
+                    ctx.leave_out(error);
+                }
+            }
         }
-    }
-    changes
+        changes
+    })
 }

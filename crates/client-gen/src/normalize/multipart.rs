@@ -143,6 +143,45 @@ impl Taken {
 /// A component schema the rule adds: its name and schema.
 type Carrier = (String, ReferenceOr<Schema>);
 
+/// What the body type of `body_type` is made from, and the carrier schema
+/// added for an inline object schema.
+fn body_of(
+    lookup: &OpenAPI,
+    schema: Option<&ReferenceOr<Schema>>,
+    body_type: &str,
+    site: &Site,
+    taken: &mut Taken,
+    changes: &mut Changes,
+) -> Result<(MultipartBody, Option<Carrier>)> {
+    Ok(match (untyped_because(lookup, schema)?, schema) {
+        (Some(why), _) => (MultipartBody::Form { why }, None),
+        (None, Some(ReferenceOr::Reference { reference })) => (
+            MultipartBody::Typed {
+                component: component_name::<Schema>(reference)?.to_string(),
+                carrier: false,
+            },
+            None,
+        ),
+        (None, Some(schema)) => {
+            let name = free_name(body_type, |n| taken.schema(n));
+            taken.schemas.push(name.clone());
+            changes.push(format!(
+                "{}: inline multipart schema -> components.schemas.{name} (types the fields; removed from the output)",
+                site.location
+            ));
+            let carrier = Some((name.clone(), schema.clone()));
+            (
+                MultipartBody::Typed {
+                    component: name,
+                    carrier: true,
+                },
+                carrier,
+            )
+        }
+        (None, None) => unreachable!("a body without a schema is a form"),
+    })
+}
+
 /// What one multipart operation becomes, and the carrier schema it adds.
 fn split_one(
     lookup: &OpenAPI,
@@ -178,28 +217,7 @@ fn split_one(
         }
     };
     let body_type = format!("{}Body", names::progenitor(&method_name, Case::Pascal));
-    let mut carrier = None;
-    let typed = match (untyped_because(lookup, media.schema.as_ref())?, &media.schema) {
-        (Some(why), _) => MultipartBody::Form { why },
-        (None, Some(ReferenceOr::Reference { reference })) => MultipartBody::Typed {
-            component: component_name::<Schema>(reference)?.to_string(),
-            carrier: false,
-        },
-        (None, Some(schema)) => {
-            let name = free_name(&body_type, |n| taken.schema(n));
-            taken.schemas.push(name.clone());
-            changes.push(format!(
-                "{}: inline multipart schema -> components.schemas.{name} (types the fields; removed from the output)",
-                site.location
-            ));
-            carrier = Some((name.clone(), schema.clone()));
-            MultipartBody::Typed {
-                component: name,
-                carrier: true,
-            }
-        }
-        (None, None) => unreachable!("a body without a schema is a form"),
-    };
+    let (typed, carrier) = body_of(lookup, media.schema.as_ref(), &body_type, site, taken, changes)?;
     let progenitor_method = names::progenitor(&operation_id, Case::Snake);
     let sends = match &typed {
         MultipartBody::Typed { .. } => format!("multipart::{body_type}"),

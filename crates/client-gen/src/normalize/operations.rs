@@ -53,12 +53,12 @@ fn generated_names(id: &str) -> [String; 2] {
 /// when that is taken too, the id with a number after it. Every id given
 /// or changed is reported.
 pub fn assign_operation_ids(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
-    let mut taken: Vec<[String; 2]> = Vec::new();
+    let mut taken: [std::collections::HashSet<String>; 2] = Default::default();
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
-        let clashes = |id: &str, taken: &[[String; 2]]| {
-            let names = generated_names(id);
-            taken.iter().any(|t| t[0] == names[0] || t[1] == names[1])
+        let clashes = |id: &str, taken: &[std::collections::HashSet<String>; 2]| {
+            let [snake, pascal] = generated_names(id);
+            taken[0].contains(&snake) || taken[1].contains(&pascal)
         };
         let given = op.operation_id.clone().filter(|id| !id.trim().is_empty());
         let derived = derive_operation_id(method, path);
@@ -78,7 +78,9 @@ pub fn assign_operation_ids(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
             )),
             Some(_) => {}
         }
-        taken.push(generated_names(&id));
+        let [snake, pascal] = generated_names(&id);
+        taken[0].insert(snake);
+        taken[1].insert(pascal);
         op.operation_id = Some(id);
     }
     changes
@@ -98,16 +100,19 @@ fn is_client_owned_header(parameter: &Parameter) -> bool {
 /// operation and path item, inline or by reference. Every other parameter,
 /// header or not, is kept.
 pub fn drop_client_owned_headers(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
-    let lookup = spec.clone();
-    let owned = |p: &ReferenceOr<Parameter>| resolve(&lookup, p).ok().is_some_and(is_client_owned_header);
+    super::with_paths(spec, drop_owned_headers)
+}
+
+fn drop_owned_headers(paths: &mut openapiv3::Paths, lookup: &OpenAPI) -> Changes {
+    let owned = |p: &ReferenceOr<Parameter>| resolve(lookup, p).ok().is_some_and(is_client_owned_header);
     let name = |p: &ReferenceOr<Parameter>| {
-        resolve(&lookup, p)
+        resolve(lookup, p)
             .ok()
             .map(|p| p.parameter_data_ref().name.clone())
             .unwrap_or_default()
     };
     let mut changes = Vec::new();
-    for (path, item) in spec.paths.paths.iter_mut() {
+    for (path, item) in paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else { continue };
         let dropped: Vec<String> = item.parameters.iter().filter(|p| owned(p)).map(name).collect();
         if !dropped.is_empty() {

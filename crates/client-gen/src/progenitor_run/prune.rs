@@ -198,13 +198,44 @@ fn slots<'a>(op: &'a mut Operation, location: &str) -> Vec<(String, &'a mut Refe
     out
 }
 
-/// The names of the operation's own schema slots that are not references
-/// already.
-pub fn own_schemas(spec: &OpenAPI, op: &Op) -> Vec<String> {
-    let mut copy = spec.clone();
-    let Some(operation) = operation_mut(&mut copy, op) else {
+/// The operation's parameters, request body and responses given by
+/// reference, copied in, so that their schemas are the operation's own.
+fn inline_parts(operation: &mut Operation, lookup: &openapiv3::Components) {
+    let spec = OpenAPI {
+        components: Some(lookup.clone_without_schemas()),
+        ..Default::default()
+    };
+    for parameter in operation.parameters.iter_mut() {
+        if let Ok(resolved) = crate::spec::resolve(&spec, parameter) {
+            *parameter = ReferenceOr::Item(resolved.clone());
+        }
+    }
+    if let Some(body) = operation.request_body.as_mut()
+        && let Ok(resolved) = crate::spec::resolve(&spec, body)
+    {
+        *body = ReferenceOr::Item(resolved.clone());
+    }
+    let responses = operation
+        .responses
+        .responses
+        .values_mut()
+        .chain(operation.responses.default.as_mut());
+    for response in responses {
+        if let Ok(resolved) = crate::spec::resolve(&spec, response) {
+            *response = ReferenceOr::Item(resolved.clone());
+        }
+    }
+}
+
+/// The names of the operation's own schema slots (its referenced
+/// parameters, body and responses copied in first) that are not schema
+/// references.
+pub fn own_schemas(spec: &mut OpenAPI, op: &Op) -> Vec<String> {
+    let components = spec.components.clone().unwrap_or_default();
+    let Some(operation) = operation_mut(spec, op) else {
         return Vec::new();
     };
+    inline_parts(operation, &components);
     let location = describe_operation(&op.1, &op.0, operation);
     slots(operation, &location)
         .into_iter()
@@ -213,10 +244,9 @@ pub fn own_schemas(spec: &OpenAPI, op: &Op) -> Vec<String> {
         .collect()
 }
 
-/// `spec` with the named schema slots of the operation typed as any JSON.
-pub fn with_blank_schemas(spec: &OpenAPI, op: &Op, blank: &[String]) -> OpenAPI {
-    let mut out = spec.clone();
-    if let Some(operation) = operation_mut(&mut out, op) {
+/// Types the named schema slots of the operation as any JSON, in `spec`.
+pub fn blank_schemas(spec: &mut OpenAPI, op: &Op, blank: &[String]) {
+    if let Some(operation) = operation_mut(spec, op) {
         let location = describe_operation(&op.1, &op.0, operation);
         for (name, schema) in slots(operation, &location) {
             if blank.contains(&name) {
@@ -224,5 +254,4 @@ pub fn with_blank_schemas(spec: &OpenAPI, op: &Op, blank: &[String]) -> OpenAPI 
             }
         }
     }
-    out
 }

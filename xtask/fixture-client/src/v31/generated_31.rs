@@ -27,6 +27,9 @@
 //     openapi 3.1.0 -> 3.0.3
 // - json_schema_tuple_items: nothing to do
 // - numbers_in_64_bits: nothing to do
+// - values_of_their_type: nothing to do
+// - json_schema_implied_types: nothing to do
+// - json_schema_format_on_strings_and_numbers: nothing to do
 // - references_into_components: nothing to do
 // - unresolved_references: nothing to do
 // - text_without_carriage_returns: nothing to do
@@ -40,6 +43,7 @@
 // - parameters_are_not_nullable:
 //     POST /styles/{style_id}/images: parameter `billing` not nullable
 // - parameters_progenitor_can_send: nothing to do
+// - parameter_names_apart_in_rust: nothing to do
 // - reference_titled_copies: nothing to do
 // - untitle_clashing_inline_schemas: nothing to do
 // - dedupe_enum_values: nothing to do
