@@ -53,13 +53,14 @@ pub fn path(name: &str) -> PathBuf {
         .clone()
 }
 
-/// A `remix` command with `args`, with no REMIX_* variables from the
-/// caller's environment.
+/// A `remix` command with `args`, with no REMIX_* variables (nor
+/// RUST_LOG) from the caller's environment.
 pub fn remix_command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(path("remix"));
     cmd.args(args)
         .env_remove("REMIX_API_KEY")
         .env_remove("REMIX_BASE_URL")
+        .env_remove("RUST_LOG")
         .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);

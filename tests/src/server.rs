@@ -180,6 +180,10 @@ struct State {
     requests: Vec<Recorded>,
     /// What each finished endless reply wrote.
     endless_sent: Vec<usize>,
+    /// Requests whose head arrived and whose answer is not written yet.
+    open: usize,
+    /// The most of them at any one time.
+    most_open: usize,
 }
 
 /// A scripted HTTP/1.1 server on 127.0.0.1, port 0. Request `n` gets
@@ -206,6 +210,8 @@ impl TestServer {
             next: 0,
             requests: Vec::new(),
             endless_sent: Vec::new(),
+            open: 0,
+            most_open: 0,
         }));
         let shared = state.clone();
         let accept = tokio::spawn(async move {
@@ -232,6 +238,12 @@ impl TestServer {
     /// How many requests arrived.
     pub fn hits(&self) -> usize {
         self.state.lock().expect("state").requests.len()
+    }
+
+    /// The most requests that were open at once (head received, answer not
+    /// yet written), over the server's life.
+    pub fn most_open(&self) -> usize {
+        self.state.lock().expect("state").most_open
     }
 
     /// The body bytes each finished [`Reply::Endless`] wrote before its
@@ -264,6 +276,8 @@ impl State {
             .cloned()
             .unwrap_or_else(|| self.fallback.clone());
         self.next += 1;
+        self.open += 1;
+        self.most_open = self.most_open.max(self.open);
         self.requests.push(Recorded {
             method: head.method.clone(),
             path: head.path.clone(),
@@ -295,7 +309,9 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
                 delay,
             } => {
                 tokio::time::sleep(delay).await;
-                connection.respond(status, &headers, &body).await?;
+                let written = connection.respond(status, &headers, &body).await;
+                state.lock().expect("state").open -= 1;
+                written?;
             }
             Reply::Hang => return connection.hang().await,
             Reply::Short {

@@ -118,10 +118,16 @@ async fn status_500_is_not_retried() {
 }
 
 #[tokio::test]
-async fn status_500_is_retried_when_asked() {
-    let server = TestServer::start(vec![status(500)], ok()).await;
-    call(builder(&server).retry_500(true)).await.unwrap();
-    assert_eq!(server.hits(), 2);
+async fn server_errors_that_may_have_charged_are_retried_only_when_asked() {
+    for code in [500, 502, 504] {
+        let server = TestServer::start(vec![status(code)], ok()).await;
+        let err = call(builder(&server)).await.unwrap_err();
+        assert_eq!(server.hits(), 1, "HTTP {code} is not retried by default");
+        assert!(err.may_have_been_charged(), "HTTP {code} may have charged");
+        let server = TestServer::start(vec![status(code)], ok()).await;
+        call(builder(&server).retry_server_errors(true)).await.unwrap();
+        assert_eq!(server.hits(), 2, "HTTP {code} is retried when asked");
+    }
 }
 
 #[tokio::test]
@@ -417,16 +423,19 @@ async fn html_empty_truncated_and_mistyped_bodies_never_panic() {
 
 #[tokio::test]
 async fn retryable_statuses_are_retried() {
-    for code in [408, 429, 502, 503, 504] {
+    for code in [408, 429, 503] {
         let server = TestServer::start(vec![status(code)], ok()).await;
         call(builder(&server)).await.unwrap();
         assert_eq!(server.hits(), 2, "HTTP {code} is retried once, then succeeds");
+        let server = TestServer::always(status(code)).await;
+        let err = call(builder(&server).max_retries(0)).await.unwrap_err();
+        assert!(!err.may_have_been_charged(), "HTTP {code} says the work was not done");
     }
 }
 
 #[tokio::test]
 async fn final_statuses_are_never_retried() {
-    for code in [400, 401, 402, 403, 404, 422, 500] {
+    for code in [400, 401, 402, 403, 404, 422, 500, 502, 504] {
         let server = TestServer::start(vec![status(code)], ok()).await;
         let err = call(builder(&server)).await.unwrap_err();
         assert_eq!(server.hits(), 1, "HTTP {code} is not retried");

@@ -124,8 +124,15 @@ async fn an_untrusted_certificate_is_refused() {
         .build()
         .unwrap();
     match client.remix(&request(), image()).await {
-        Err(Error::Transport { message, .. }) => {
-            assert!(message.to_lowercase().contains("certificate"), "{message}");
+        Err(e @ Error::Transport { .. }) => {
+            // The cause is the source, read as `{:#}` reads it.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            assert!(text.to_lowercase().contains("certificate"), "{text}");
         }
         other => panic!("expected a refused certificate, got {other:?}"),
     }

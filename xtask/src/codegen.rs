@@ -250,6 +250,8 @@ pub fn image_request_schema(root: &Path, mode: Mode) -> Result<Vec<Stale>> {
             "remix-client",
             "--example",
             "image_request_schema",
+            "--features",
+            "schemars",
         ]),
         "the image_request_schema example of remix-client",
     )?;

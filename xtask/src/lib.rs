@@ -7,5 +7,6 @@ pub mod bench;
 pub mod codegen;
 pub mod demo;
 pub mod directory;
+pub mod man;
 pub mod msrv;
 pub mod workspace;

@@ -42,6 +42,9 @@ commands:
                       builds), printed as Markdown and written to
                       target/remix-bench/report.md; `batch` runs only the
                       remix batch one
+  man                 write the man pages of remix (remix.1, remix-batch.1,
+                      remix-download.1, remix-completions.1) into
+                      target/man/, rendered from its --help definitions
   demo                the main job, offline: start remix-mock, remix
                       assets/sunset.png through it with the remix CLI, and
                       download the images into target/remix-demo/
@@ -64,6 +67,12 @@ fn main() -> ExitCode {
             .and_then(|root| xtask::msrv::run(&root))
             .map(|()| ExitCode::SUCCESS),
         ["demo"] => xtask::demo::run(),
+        ["man"] => xtask::man::run().map(|pages| {
+            for page in pages {
+                println!("wrote {}", page.display());
+            }
+            ExitCode::SUCCESS
+        }),
         ["bench"] => run_bench(false),
         ["bench", "batch"] => run_bench(true),
         ["help" | "--help" | "-h"] => {

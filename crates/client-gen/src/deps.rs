@@ -20,7 +20,7 @@ pub struct Dependency {
 /// Where a generated crate finds `client-support`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientSupport {
-    /// Its published version, [`CLIENT_SUPPORT`]'s.
+    /// The published version this generator was released with.
     Published,
     /// A folder, relative to the generated crate or absolute.
     Path(String),
@@ -30,7 +30,7 @@ pub enum ClientSupport {
 pub const CLIENT_SUPPORT: Dependency = Dependency {
     package: "client-support",
     path: "client_support",
-    version: "0.1.0",
+    version: "0.1.1",
     features: &[],
 };
 
@@ -163,7 +163,7 @@ mod tests {
     fn declarations_say_version_features_and_path() {
         assert_eq!(
             CLIENT_SUPPORT.declaration(&ClientSupport::Published),
-            "client-support = \"0.1.0\""
+            "client-support = \"0.1.1\""
         );
         assert_eq!(
             CLIENT_SUPPORT.declaration(&ClientSupport::Path("../support".into())),

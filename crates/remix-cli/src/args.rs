@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 use remix_client::{MagicPromptOption, MagicPromptVersion, Model, ModelField, PalettePreset, StyleType, limits};
 
 use crate::exit::{self, Command as ExitCommand};
@@ -47,6 +47,13 @@ pub struct Cli {
     /// Save every image of a native answer into DIR as remix-1.png, remix-2.png, ...
     #[arg(long, value_name = "DIR")]
     pub download: Option<PathBuf>,
+
+    /// Say on stderr what the client does: -v the calls, retries and
+    /// downloads (status, request id, bytes, attempts), -vv each step.
+    /// RUST_LOG (`remix_client=debug`, say) overrides it. The key is never
+    /// printed.
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 /// Commands besides the single remix.
@@ -62,6 +69,21 @@ pub enum Command {
     /// this way instead of paying for a new remix.
     #[command(after_help = download_help())]
     Download(DownloadArgs),
+    /// Print a completion script for a shell: `remix completions bash >
+    /// ~/.local/share/bash-completion/completions/remix`, say.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (remix.1, remix-batch.1, ...) into DIR; `cargo
+    /// xtask man` runs it.
+    #[command(hide = true)]
+    Man {
+        /// The folder to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// `remix download`.
@@ -76,6 +98,11 @@ pub struct DownloadArgs {
     /// Also trust the root certificates in this PEM file.
     #[arg(long, value_name = "FILE.pem")]
     pub ca_cert: Option<PathBuf>,
+
+    /// Print one JSON object (every link's expiry, path and bytes or
+    /// error) instead of lines; errors are JSON on stderr too.
+    #[arg(long)]
+    pub json: bool,
 
     /// The image links, as `remix` printed them.
     #[arg(value_name = "URL", required = true)]

@@ -91,15 +91,15 @@ pub fn download_failure(error: DownloadError) -> Failure {
             None,
         ),
         DownloadError::Exists(_) => (
-            format!("download failed: {error}"),
+            format!("download failed: {}", crate::report::chain(&error)),
             Some("choose an empty --download DIR, or move the file away".to_string()),
         ),
         DownloadError::Status { .. } => (
-            format!("download failed: {error}"),
+            format!("download failed: {}", crate::report::chain(&error)),
             Some(format!("image links expire after about {lifetime}")),
         ),
         _ => (
-            format!("download failed: {error}"),
+            format!("download failed: {}", crate::report::chain(&error)),
             Some("check the network and the download directory".to_string()),
         ),
     };
@@ -107,5 +107,6 @@ pub fn download_failure(error: DownloadError) -> Failure {
         exit: Exit::Download,
         message,
         hint,
+        ..Failure::default()
     }
 }

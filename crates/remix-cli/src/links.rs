@@ -13,7 +13,9 @@ use crate::exit::Exit;
 use crate::report::Failure;
 
 /// Saves every link of `args` into `--out`; returns [`Exit::Download`]
-/// when any was not saved.
+/// when any was not saved. With `--json`, one object on stdout instead of
+/// lines: `{"links": [{"url", "expiry", "path", "bytes", "error"}],
+/// "saved", "failed"}`.
 pub async fn run(args: DownloadArgs) -> Result<Exit, Failure> {
     std::fs::create_dir_all(&args.out).map_err(|e| {
         Failure::usage(
@@ -23,20 +25,39 @@ pub async fn run(args: DownloadArgs) -> Result<Exit, Failure> {
     })?;
     let downloader = downloader_trusting(args.ca_cert.as_deref())?;
     let now = SystemTime::now();
+    let mut links: Vec<serde_json::Value> = Vec::new();
     for (i, url) in args.urls.iter().enumerate() {
-        println!("link {}: {}", i + 1, expiry_line(Downloader::link_expiry(url), now));
+        let expiry = expiry_line(Downloader::link_expiry(url), now);
+        if !args.json {
+            println!("link {}: {expiry}", i + 1);
+        }
+        links.push(serde_json::json!({ "url": url, "expiry": expiry }));
     }
     let mut failed = 0;
-    for (i, url) in args.urls.iter().enumerate() {
+    for (i, (url, link)) in args.urls.iter().zip(&mut links).enumerate() {
         let target = target_path(&args.out, url, i + 1);
         match downloader.download(url, &target, None).await {
-            Ok(saved) => println!("saved {} ({} bytes)", saved.path.display(), saved.bytes),
+            Ok(saved) => {
+                if !args.json {
+                    println!("saved {} ({} bytes)", saved.path.display(), saved.bytes);
+                }
+                link["path"] = saved.path.display().to_string().into();
+                link["bytes"] = saved.bytes.into();
+            }
             Err(e) => {
                 failed += 1;
                 let failure = download_failure(e);
-                eprintln!("error: link {}: {}", i + 1, failure.message);
+                if !args.json {
+                    eprintln!("error: link {}: {}", i + 1, failure.message);
+                }
+                link["error"] = failure.message.into();
             }
         }
+    }
+    if args.json {
+        let saved = links.len() - failed;
+        let out = serde_json::json!({ "links": links, "saved": saved, "failed": failed });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     }
     Ok(if failed == 0 { Exit::Success } else { Exit::Download })
 }

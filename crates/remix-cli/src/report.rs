@@ -9,11 +9,15 @@ use remix_client::{ApiErrorKind, Error, Progress, RemixResponse, Setting, limits
 use crate::exit::Exit;
 
 /// A failure with its exit code and a hint on what to change.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Failure {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
+    /// The API's request id, when an answer came.
+    pub request_id: Option<String>,
+    /// Whether the failed call may have been charged.
+    pub may_have_been_charged: bool,
 }
 
 impl Failure {
@@ -23,15 +27,35 @@ impl Failure {
             exit: Exit::Usage,
             message: message.into(),
             hint: Some(hint.into()),
+            ..Failure::default()
         }
     }
 
-    /// Prints the failure on stderr: one error line, then the hint.
-    pub fn print(&self) {
+    /// Prints the failure on stderr: one error line, then the hint; with
+    /// `json`, one JSON object on one line instead.
+    pub fn print(&self, json: bool) {
+        if json {
+            eprintln!("{}", self.to_json());
+            return;
+        }
         eprintln!("error: {}", self.message);
         if let Some(hint) = &self.hint {
             eprintln!("hint: {hint}");
         }
+    }
+
+    /// `{"error": {"message", "hint", "exit_code", "request_id",
+    /// "may_have_been_charged"}}`, what `--json` prints on stderr.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "error": {
+                "message": self.message,
+                "hint": self.hint,
+                "exit_code": self.exit.code(),
+                "request_id": self.request_id,
+                "may_have_been_charged": self.may_have_been_charged,
+            }
+        })
     }
 }
 
@@ -78,6 +102,19 @@ pub enum RequestOrigin {
     File,
 }
 
+/// An error and each of its causes, once each, joined by `: ` (as
+/// `anyhow` prints `{:#}`).
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
 /// The failure for a client error: its exit code and a hint on what to
 /// change, in terms of where the request came from.
 pub fn from_error(error: &Error, origin: RequestOrigin) -> Failure {
@@ -118,8 +155,10 @@ pub fn from_error(error: &Error, origin: RequestOrigin) -> Failure {
     };
     Failure {
         exit,
-        message: error.to_string(),
+        message: chain(error),
         hint,
+        request_id: error.request_id().map(str::to_string),
+        may_have_been_charged: error.may_have_been_charged(),
     }
 }
 
@@ -152,6 +191,7 @@ pub fn summary(response: &RemixResponse, attempts: u32) -> String {
                 }
             }
         }
+        _ => out.push_str("an answer of a shape this version of remix does not know\n"),
     }
     if attempts > 1 {
         out.push_str(&format!("({attempts} attempts)\n"));

@@ -43,6 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        other => println!("an answer of a shape this example does not know: {other:?}"),
     }
     Ok(())
 }

@@ -172,6 +172,8 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl std::error::Error for ApiError {}
+
 /// The header that carries the request id.
 pub(crate) const X_REQUEST_ID: &str = "x-request-id";
 

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
+use tracing::Instrument;
 
 use crate::image::ImageFormat;
 use crate::limits::MAX_DOWNLOAD_BYTES;
@@ -20,9 +21,9 @@ use crate::transfer::Progress;
 #[non_exhaustive]
 pub enum DownloadError {
     /// The HTTP client for downloads could not be built (its TLS backend
-    /// failed to start, say).
-    #[error("the download client cannot be built: {0}")]
-    Setup(#[source] reqwest::Error),
+    /// failed to start, say); the source says why.
+    #[error("the download client cannot be built")]
+    Setup(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The extra root certificates are not usable.
     #[error("the root certificates cannot be used: {0}")]
     Certificates(String),
@@ -79,17 +80,18 @@ pub enum DownloadError {
         /// The `Content-Type` the server sent, if any.
         content_type: Option<String>,
     },
-    /// The connection failed or timed out.
-    #[error("GET {url} failed: {source}")]
+    /// The connection failed or timed out; the source is what the HTTP
+    /// stack said.
+    #[error("GET {url} failed")]
     Transport {
         /// The URL.
         url: String,
         /// The error.
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Writing the file failed.
-    #[error("writing {path} failed: {source}")]
+    #[error("writing {path} failed")]
     Io {
         /// The file.
         path: PathBuf,
@@ -143,7 +145,7 @@ impl Downloader {
         let builder = roots
             .apply(builder)
             .map_err(|e| DownloadError::Certificates(e.to_string()))?;
-        let http = builder.build().map_err(DownloadError::Setup)?;
+        let http = builder.build().map_err(|e| DownloadError::Setup(Box::new(e)))?;
         Ok(Downloader { http })
     }
 
@@ -210,6 +212,32 @@ impl Downloader {
         path: &Path,
         progress: Option<Progress>,
     ) -> Result<Downloaded, DownloadError> {
+        // The link without its query: signed links carry their signature
+        // there.
+        let link = url.split('?').next().unwrap_or_default();
+        let span = tracing::info_span!(
+            "remix.download",
+            link,
+            status = tracing::field::Empty,
+            bytes = tracing::field::Empty,
+        );
+        let result = self
+            .download_in_span(url, path, progress)
+            .instrument(span.clone())
+            .await;
+        match &result {
+            Ok(done) => span.in_scope(|| tracing::debug!(path = %done.path.display(), "downloaded")),
+            Err(error) => span.in_scope(|| tracing::debug!(%error, "download failed")),
+        }
+        result
+    }
+
+    async fn download_in_span(
+        &self,
+        url: &str,
+        path: &Path,
+        progress: Option<Progress>,
+    ) -> Result<Downloaded, DownloadError> {
         let parsed = reqwest::Url::parse(url)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -233,17 +261,20 @@ impl Downloader {
         let written = write_body(response, &mut file, url, &part, progress).await;
         drop(file);
         let result = match written {
-            Ok((bytes, head)) => match ImageFormat::sniff(&head) {
-                Some(format) => {
-                    persist(&part, &final_path(path, format))
-                        .await
-                        .map(|path| Downloaded { path, bytes, format })
+            Ok((bytes, head)) => {
+                tracing::Span::current().record("bytes", bytes);
+                match ImageFormat::sniff(&head) {
+                    Some(format) => {
+                        persist(&part, &final_path(path, format))
+                            .await
+                            .map(|path| Downloaded { path, bytes, format })
+                    }
+                    None => Err(DownloadError::NotAnImage {
+                        url: url.into(),
+                        content_type,
+                    }),
                 }
-                None => Err(DownloadError::NotAnImage {
-                    url: url.into(),
-                    content_type,
-                }),
-            },
+            }
             Err(e) => Err(e),
         };
         let _ = tokio::fs::remove_file(&part).await;
@@ -259,8 +290,9 @@ impl Downloader {
             .await
             .map_err(|source| DownloadError::Transport {
                 url: url.to_string(),
-                source,
+                source: Box::new(source),
             })?;
+        tracing::Span::current().record("status", response.status().as_u16());
         if !response.status().is_success() {
             // A link that expired on its way (clocks differ) says so.
             if let Some(at) = link_expiry(url).filter(|at| *at <= SystemTime::now()) {
@@ -375,7 +407,7 @@ async fn write_body(
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|source| DownloadError::Transport {
             url: url.to_string(),
-            source,
+            source: Box::new(source),
         })?;
         received += chunk.len() as u64;
         if received > MAX_DOWNLOAD_BYTES {

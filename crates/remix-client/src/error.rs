@@ -11,13 +11,14 @@ use crate::request::InvalidRequest;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request breaks one or more rules; nothing was sent.
-    #[error("invalid request: {0}")]
+    /// The request breaks one or more rules (the source lists them);
+    /// nothing was sent.
+    #[error("invalid request")]
     InvalidRequest(#[from] InvalidRequest),
 
-    /// The image cannot be sent (format, size, unreadable file); nothing
-    /// was sent.
-    #[error("invalid image: {0}")]
+    /// The image cannot be sent (format, size, unreadable file: the
+    /// source says which); nothing was sent.
+    #[error("invalid image")]
     InvalidImage(#[from] ImageError),
 
     /// The client was configured wrongly (no key, a bad base URL, ...).
@@ -32,28 +33,32 @@ pub enum Error {
 
     /// The API answered with an error, or with a success status whose
     /// envelope says the job failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Api(Box<ApiError>),
 
     /// The connection failed, was reset, or the body could not be sent or
-    /// read.
+    /// read. The source is what the HTTP stack said.
     #[error("transport error after {attempts} attempt(s): {message}")]
     #[non_exhaustive]
     Transport {
-        /// What failed.
+        /// What failed, at this crate's level (`could not connect`); the
+        /// cause is the source.
         message: String,
         /// How many attempts were made.
         attempts: u32,
         /// Whether the last attempt had a connection, so the request may
         /// have reached the server (`false`: it could not connect).
         connected: bool,
+        /// The request id of the answer, when one came before the failure.
+        request_id: Option<String>,
         /// The underlying error.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
-    /// A timeout ended the call.
-    #[error("timed out ({phase}) after {after:?} and {attempts} attempt(s){}", last_error_suffix(.last_error))]
+    /// A timeout ended the call. When the deadline cut a retry short, the
+    /// last attempt's error is the source.
+    #[error("timed out ({phase}) after {after:?} and {attempts} attempt(s)")]
     #[non_exhaustive]
     Timeout {
         /// Which limit was hit.
@@ -63,6 +68,7 @@ pub enum Error {
         /// How many attempts were made.
         attempts: u32,
         /// The error of the last attempt, when the deadline cut a retry short.
+        #[source]
         last_error: Option<Box<Error>>,
     },
 
@@ -78,14 +84,10 @@ pub enum Error {
         /// [`limits::BODY_PREFIX_LEN`](crate::limits::BODY_PREFIX_LEN)), as
         /// lossy UTF-8.
         body_prefix: String,
+        /// The request id of the answer (its `x-request-id` header), if it
+        /// had one.
+        request_id: Option<String>,
     },
-}
-
-fn last_error_suffix(last: &Option<Box<Error>>) -> String {
-    match last {
-        Some(e) => format!("; last error: {e}"),
-        None => String::new(),
-    }
 }
 
 /// A client setting, as [`Error::Config`] names the one at fault.
@@ -107,6 +109,10 @@ pub enum Setting {
     /// The backoff steps ([`Config::initial_backoff`](crate::Config::initial_backoff),
     /// [`Config::max_backoff`](crate::Config::max_backoff)).
     Backoff,
+    /// [`ClientBuilder::user_agent_suffix`](crate::ClientBuilder::user_agent_suffix).
+    UserAgent,
+    /// [`ClientBuilder::max_in_flight`](crate::ClientBuilder::max_in_flight).
+    MaxInFlight,
 }
 
 impl Setting {
@@ -120,6 +126,8 @@ impl Setting {
             Setting::AttemptTimeout => "attempt_timeout",
             Setting::Deadline => "deadline",
             Setting::Backoff => "backoff",
+            Setting::UserAgent => "user_agent",
+            Setting::MaxInFlight => "max_in_flight",
         }
     }
 }
@@ -183,6 +191,20 @@ impl Error {
         }
     }
 
+    /// The request id of the answer that ended the call, when one came
+    /// (an API error, an undecodable answer, a body cut off, or the last
+    /// attempt's answer of a timeout).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode { request_id, .. } | Error::Transport { request_id, .. } => request_id.as_deref(),
+            Error::Timeout {
+                last_error: Some(e), ..
+            } => e.request_id(),
+            _ => None,
+        }
+    }
+
     /// The API error, if this is one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
@@ -192,18 +214,14 @@ impl Error {
     }
 
     /// Whether the API may have accepted (and charged for) the remix this
-    /// error ended: the request may have reached the server and its answer
-    /// was lost, cut off, unreadable or a server error. `false` when the
-    /// input was refused up front, no connection was made, or the API
-    /// answered with a client error.
+    /// error ended, as the table of [`Outcome`](crate::Outcome)s says:
+    /// the request may have reached the server and its answer was lost,
+    /// cut off, unreadable or a server error that does not say the work was
+    /// not done. `false` when the input was refused up front, no connection
+    /// was made, or the API said it did not do the work (408, 429, 503, and
+    /// every other client error).
     pub fn may_have_been_charged(&self) -> bool {
-        match self {
-            Error::Timeout { phase, .. } => *phase != TimeoutPhase::Connect,
-            Error::Transport { connected, .. } => *connected,
-            Error::Api(api) => api.status() >= 500 || (200..300).contains(&api.status()),
-            Error::Decode { .. } => true,
-            _ => false,
-        }
+        crate::retry::Outcome::of(self).may_have_been_charged()
     }
 
     /// Whether nothing was sent because the input was refused up front.

@@ -9,8 +9,17 @@ use serde_json::Value;
 use crate::api_error::{ApiError, ApiErrorKind, body_prefix};
 use crate::error::Error;
 
+/// The JSON fields of an answer this crate does not know yet (the API may
+/// add fields at any time), as sent.
+pub type Extra = serde_json::Map<String, Value>;
+
 /// A submitted task, as in the spec's `data` object.
+///
+/// `#[non_exhaustive]`: the API may add fields, which arrive in
+/// [`Task::extra`] until this crate knows them; build one with
+/// [`Task::new`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Task {
     /// The task id.
     pub task_id: String,
@@ -20,10 +29,30 @@ pub struct Task {
     pub created_at: i64,
     /// Last update time (Unix seconds, as sent).
     pub updated_at: i64,
+    /// Fields the API sent that this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Task {
+    /// A task of these fields (no others).
+    pub fn new(task_id: impl Into<String>, task_status: impl Into<String>, created_at: i64, updated_at: i64) -> Self {
+        Task {
+            task_id: task_id.into(),
+            task_status: task_status.into(),
+            created_at,
+            updated_at,
+            extra: Extra::new(),
+        }
+    }
 }
 
 /// The spec's 200 envelope: `{code, message, request_id, data: Task}`.
+///
+/// `#[non_exhaustive]`, with [`TaskEnvelope::extra`] for fields this crate
+/// does not know yet; build one with [`TaskEnvelope::new`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TaskEnvelope {
     /// The server's code (0 or 2xx is success).
     pub code: i64,
@@ -33,26 +62,31 @@ pub struct TaskEnvelope {
     pub request_id: String,
     /// The task.
     pub data: Task,
+    /// Fields the API sent that this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
-impl From<remix_raw::types::PostIdeogramRemixResponse> for TaskEnvelope {
-    fn from(raw: remix_raw::types::PostIdeogramRemixResponse) -> Self {
+impl TaskEnvelope {
+    /// An envelope of these fields (no others).
+    pub fn new(code: i64, message: impl Into<String>, request_id: impl Into<String>, data: Task) -> Self {
         TaskEnvelope {
-            code: raw.code,
-            message: raw.message,
-            request_id: raw.request_id,
-            data: Task {
-                task_id: raw.data.task_id,
-                task_status: raw.data.task_status,
-                created_at: raw.data.created_at,
-                updated_at: raw.data.updated_at,
-            },
+            code,
+            message: message.into(),
+            request_id: request_id.into(),
+            data,
+            extra: Extra::new(),
         }
     }
 }
 
 /// One image of Ideogram's native answer.
+///
+/// `#[non_exhaustive]`, with [`GeneratedImage::extra`] for fields this
+/// crate does not know yet; build one with [`GeneratedImage::new`] and set
+/// the optional fields after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GeneratedImage {
     /// Where to download it; `None` when the safety check held it back.
     /// Links expire: see [`GeneratedImage::expires_at`].
@@ -71,9 +105,33 @@ pub struct GeneratedImage {
     /// The style used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style_type: Option<String>,
+    /// Fields the API sent that this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl GeneratedImage {
+    /// An image of these fields, without an upscaled size, a style or
+    /// other fields.
+    pub fn new(
+        url: Option<String>,
+        prompt: impl Into<String>,
+        resolution: impl Into<String>,
+        is_image_safe: bool,
+        seed: i64,
+    ) -> Self {
+        GeneratedImage {
+            url,
+            prompt: prompt.into(),
+            resolution: resolution.into(),
+            upscaled_resolution: None,
+            is_image_safe,
+            seed,
+            style_type: None,
+            extra: Extra::new(),
+        }
+    }
+
     /// When the image's link stops working, from its `exp` (Ideogram signs
     /// links that last 24 hours); `None` for a link without one, or no link.
     pub fn expires_at(&self) -> Option<SystemTime> {
@@ -91,17 +149,39 @@ pub(crate) fn link_expiry(url: &str) -> Option<SystemTime> {
 }
 
 /// Ideogram's native synchronous answer: `{created, data: [images]}`.
+///
+/// `#[non_exhaustive]`, with [`ImagesResponse::extra`] for fields this
+/// crate does not know yet; build one with [`ImagesResponse::new`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImagesResponse {
     /// When the images were made (date-time text, as sent).
     pub created: String,
     /// The images.
     pub data: Vec<GeneratedImage>,
+    /// Fields the API sent that this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ImagesResponse {
+    /// An image list of these fields (no others).
+    pub fn new(created: impl Into<String>, data: Vec<GeneratedImage>) -> Self {
+        ImagesResponse {
+            created: created.into(),
+            data,
+            extra: Extra::new(),
+        }
+    }
 }
 
 /// A successful remix: a task to wait for, or the images themselves.
+///
+/// `#[non_exhaustive]`: a shape the API may answer with later is a new
+/// variant, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RemixResponse {
     /// The spec's task envelope.
     Task(TaskEnvelope),
@@ -149,18 +229,15 @@ impl RemixResponse {
     /// The common cases parse once, straight into their types; only a body
     /// that fits neither goes through a generic JSON value, to say why.
     pub fn decode(status: u16, body: &[u8]) -> Result<Self, Error> {
-        if let Ok(raw) = serde_json::from_slice::<remix_raw::types::PostIdeogramRemixResponse>(body)
-            && is_success_code(raw.code)
+        if let Ok(envelope) = serde_json::from_slice::<TaskEnvelope>(body)
+            && is_success_code(envelope.code)
         {
-            return Ok(RemixResponse::Task(raw.into()));
+            return Ok(RemixResponse::Task(envelope));
         }
-        if let Ok(native) = serde_json::from_slice::<NativeBody>(body)
-            && native.code.is_none()
+        if let Ok(native) = serde_json::from_slice::<ImagesResponse>(body)
+            && !native.extra.contains_key("code")
         {
-            return Ok(RemixResponse::Images(ImagesResponse {
-                created: native.created,
-                data: native.data,
-            }));
+            return Ok(RemixResponse::Images(native));
         }
         Err(Self::diagnose(status, body))
     }
@@ -171,6 +248,7 @@ impl RemixResponse {
             status,
             reason,
             body_prefix: body_prefix(body),
+            request_id: None,
         };
         let value: Value = match serde_json::from_slice(body) {
             Ok(v) => v,
@@ -185,7 +263,7 @@ impl RemixResponse {
                 err.kind = ApiErrorKind::Rejected;
                 return Error::Api(Box::new(err));
             }
-            return match serde_json::from_value::<remix_raw::types::PostIdeogramRemixResponse>(value) {
+            return match serde_json::from_value::<TaskEnvelope>(value) {
                 Err(e) => decode_error(format!("a task envelope with a missing or mistyped field: {e}")),
                 Ok(_) => decode_error("a task envelope that could not be decoded".into()),
             };
@@ -202,16 +280,6 @@ impl RemixResponse {
     }
 }
 
-/// The native shape, noting a `code` field: a body with one is an
-/// envelope, never taken for an image list.
-#[derive(Deserialize)]
-struct NativeBody {
-    created: String,
-    data: Vec<GeneratedImage>,
-    #[serde(default)]
-    code: Option<serde::de::IgnoredAny>,
-}
-
 /// Whether an envelope `code` means success: 0, or 200 to 299.
 fn is_success_code(code: i64) -> bool {
     code == 0 || (200..300).contains(&code)
@@ -223,15 +291,7 @@ mod tests {
 
     #[test]
     fn a_link_expires_at_its_exp() {
-        let image = |url: Option<&str>| GeneratedImage {
-            url: url.map(str::to_string),
-            prompt: "p".into(),
-            resolution: "1x1".into(),
-            upscaled_resolution: None,
-            is_image_safe: true,
-            seed: 1,
-            style_type: None,
-        };
+        let image = |url: Option<&str>| GeneratedImage::new(url.map(str::to_string), "p", "1x1", true, 1);
         let signed = image(Some(
             "https://ideogram.ai/api/images/ephemeral/abc.png?exp=1764123456&sig=0f",
         ));
@@ -267,6 +327,22 @@ mod tests {
         }
         let ok = br#"{"created": "now", "data": []}"#;
         assert!(matches!(RemixResponse::decode(200, ok), Ok(RemixResponse::Images(_))));
+    }
+
+    #[test]
+    fn fields_this_crate_does_not_know_stay_reachable() {
+        let body = br#"{"code":0,"message":"ok","request_id":"r","cost":3,"data":{"task_id":"t","task_status":"queued","created_at":1,"updated_at":2,"eta":9}}"#;
+        let RemixResponse::Task(envelope) = RemixResponse::decode(200, body).unwrap() else {
+            panic!()
+        };
+        assert_eq!(envelope.extra["cost"], 3);
+        assert_eq!(envelope.data.extra["eta"], 9);
+        let body = br#"{"created":"now","credits":1,"data":[{"url":null,"prompt":"p","resolution":"1x1","is_image_safe":false,"seed":1,"nsfw_score":0.9}]}"#;
+        let RemixResponse::Images(images) = RemixResponse::decode(200, body).unwrap() else {
+            panic!()
+        };
+        assert_eq!(images.extra["credits"], 1);
+        assert_eq!(images.data[0].extra["nsfw_score"], 0.9);
     }
 
     #[test]

@@ -93,6 +93,7 @@ macro_rules! wire_enum {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(stringify!($name))

@@ -25,6 +25,7 @@ mod log;
 mod parts;
 mod remix;
 pub mod render;
+mod server;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -37,7 +38,9 @@ use remix_client::limits::MAX_IMAGE_BYTES;
 
 pub use faults::Fault;
 pub use images::image_size;
+pub use log::Entry as LogEntry;
 pub use parts::PARTS;
+pub use server::MockServer;
 
 /// How long native links stay valid by default, in seconds: as Ideogram's.
 pub const DEFAULT_LINK_TTL: u64 = remix_client::limits::IMAGE_LINK_LIFETIME.as_secs();
@@ -124,16 +127,26 @@ pub(crate) struct AppState {
     pub(crate) counter: AtomicU64,
     pub(crate) images: images::ImageStore,
     pub(crate) log: log::RequestLog,
+    /// Remix requests being answered now, and the most at once.
+    pub(crate) in_flight: log::InFlight,
 }
 
 /// The mock's routes.
 pub fn router(config: MockConfig) -> Router {
-    let state = Arc::new(AppState {
+    routes(state(config))
+}
+
+fn state(config: MockConfig) -> Arc<AppState> {
+    Arc::new(AppState {
         config,
         counter: AtomicU64::new(0),
         images: images::ImageStore::default(),
         log: log::RequestLog::default(),
-    });
+        in_flight: log::InFlight::default(),
+    })
+}
+
+fn routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/ideogram/remix", post(remix::remix))
         .route("/images/{file}", get(images::serve_image))

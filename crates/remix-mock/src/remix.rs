@@ -31,7 +31,9 @@ pub(crate) async fn remix(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let _open = state.in_flight.open();
     let call = state.call();
+    let kept = crate::log::kept_headers(&headers);
     let (response, upload) = answer(&state, &call, &headers, multipart).await;
     // Logged before the wait: a remix is charged when accepted, even if
     // the client is gone by the time the answer is sent.
@@ -40,6 +42,7 @@ pub(crate) async fn remix(
         status: response.status().as_u16(),
         file_name: upload.as_ref().and_then(|u| u.file_name.clone()),
         image_hash: upload.map(|u| u.hash),
+        headers: kept,
     });
     state.wait(call.n).await;
     response

@@ -293,11 +293,8 @@ fn batch_context(args: &BatchArgs, journal: Journal, say: Say) -> Result<BatchCo
     let pressure = Arc::new(runner::Pressure::new(limiter.clone(), say.clone()));
     let observer = pressure.clone();
     let client = client_builder(&args.connection)?
-        .on_retry(move |event| {
-            if runner::is_inflight_limit(event.error) {
-                observer.inflight_limit();
-            }
-        })
+        .max_in_flight(args.concurrency)
+        .on_max_in_flight_lowered(move |from, to| observer.lowered(from, to))
         .build()
         .map_err(|e| crate::report::from_error(&e, crate::report::RequestOrigin::Flags))?;
     let downloads = if args.download {
@@ -309,7 +306,6 @@ fn batch_context(args: &BatchArgs, journal: Journal, say: Say) -> Result<BatchCo
         client,
         journal,
         limiter,
-        pressure,
         downloads,
         write_failure: std::sync::Mutex::new(None),
     })
@@ -389,6 +385,7 @@ fn journal_failure(dir: &std::path::Path, error: &std::io::Error) -> Failure {
         exit: Exit::WriteFailed,
         message: format!("cannot write the journal in {}: {error}", dir.display()),
         hint: Some("nothing was sent; fix the folder and run the same command again".into()),
+        ..Failure::default()
     }
 }
 
@@ -404,5 +401,6 @@ fn write_failure(path: &std::path::Path, error: &str, summary: &Summary) -> Fail
              what finished is skipped, and unsaved images are fetched from their links",
             summary.not_started
         )),
+        ..Failure::default()
     }
 }

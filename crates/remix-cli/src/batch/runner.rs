@@ -16,8 +16,10 @@ use super::journal::{self, Entry, Journal, Link, Outcome};
 use crate::exit::Exit;
 use crate::report::{RequestOrigin, from_error};
 
-/// How many items may be in flight, lowered when the server says too many
-/// are (a 429 with reason `inflight_limit`).
+/// How many items may be in flight: the client's `max_in_flight`, which the
+/// client lowers when the server says too many are (a 429 with reason
+/// `inflight_limit`); the batch follows it, so that an item is journaled as
+/// sent only once it has a place.
 pub struct Limiter {
     semaphore: Arc<Semaphore>,
     limit: AtomicU32,
@@ -65,11 +67,10 @@ impl Limiter {
         self.in_flight.load(Ordering::SeqCst)
     }
 
-    /// The server said too many images are in flight: the limit drops
-    /// below the number in flight now (at least 1). Returns the old and the
-    /// new limit when it dropped.
-    pub fn too_many(&self) -> Option<(u32, u32)> {
-        let target = self.in_flight().saturating_sub(1).max(1);
+    /// The client lowered its limit to `target`: so does the batch. The
+    /// places above it are taken back as they free up.
+    pub fn lower_to(&self, target: u32) {
+        let target = target.max(1);
         let current = self.limit.load(Ordering::SeqCst);
         if target >= current
             || self
@@ -77,7 +78,7 @@ impl Limiter {
                 .compare_exchange(current, target, Ordering::SeqCst, Ordering::SeqCst)
                 .is_err()
         {
-            return None;
+            return;
         }
         // The places above the new limit are taken back as they free up.
         let semaphore = self.semaphore.clone();
@@ -86,7 +87,6 @@ impl Limiter {
                 permits.forget();
             }
         });
-        Some((current, target))
     }
 }
 
@@ -95,7 +95,6 @@ pub struct BatchContext {
     pub client: Client,
     pub journal: Journal,
     pub limiter: Arc<Limiter>,
-    pub pressure: Arc<Pressure>,
     /// Set when the downloads go into this folder.
     pub downloads: Option<(Downloader, PathBuf)>,
     /// The first file that could not be written (an image), with the
@@ -116,8 +115,8 @@ impl BatchContext {
     }
 }
 
-/// The server's word that too many images are in flight, heard by the
-/// client's retries and by the items that failed with it.
+/// The client's word that the server has too many images in flight and it
+/// lowered its limit.
 pub struct Pressure {
     limiter: Arc<Limiter>,
     /// Said once: the concurrency was lowered.
@@ -134,22 +133,16 @@ impl Pressure {
         }
     }
 
-    /// Called for every 429 whose reason is `inflight_limit`: lowers the
-    /// limit, and says so the first time.
-    pub fn inflight_limit(&self) {
-        if let Some((from, to)) = self.limiter.too_many()
-            && !self.lowered.swap(true, Ordering::SeqCst)
-        {
+    /// Called when the client lowered its limit from `from` to `to`:
+    /// lowers the batch's, and says so the first time.
+    pub fn lowered(&self, from: u32, to: u32) {
+        self.limiter.lower_to(to);
+        if !self.lowered.swap(true, Ordering::SeqCst) {
             (self.say)(format!(
                 "note: the server says too many images are in flight; concurrency lowered from {from} to {to} for the rest of the run"
             ));
         }
     }
-}
-
-/// Whether an error says the server has too many images in flight.
-pub fn is_inflight_limit(error: &Error) -> bool {
-    error.api().is_some_and(remix_client::ApiError::is_inflight_limit)
 }
 
 fn failed(error: &Error) -> Outcome {
@@ -184,12 +177,7 @@ pub async fn remix_item(context: &BatchContext, item: &Item, slot: Slot) -> std:
     drop(slot);
     let outcome = match answer {
         Ok(output) => succeeded(context, item, &output.response).await?,
-        Err(e) => {
-            if is_inflight_limit(&e) {
-                context.pressure.inflight_limit();
-            }
-            failed(&e)
-        }
+        Err(e) => failed(&e),
     };
     finish(context, item, outcome).await
 }
@@ -288,7 +276,7 @@ pub async fn download(
                     if let DownloadError::Io { path, source } = &e {
                         context.note_write_failure(path, source);
                     }
-                    return (files, Some(format!("image {}: {e}", i + 1)));
+                    return (files, Some(format!("image {}: {}", i + 1, crate::report::chain(&e))));
                 }
             }
         }
@@ -363,12 +351,9 @@ mod tests {
         let limiter = Limiter::new(4);
         let slots: Vec<Slot> = futures_join(&limiter, 4).await;
         assert_eq!(limiter.in_flight(), 4);
-        assert_eq!(limiter.too_many(), Some((4, 3)));
-        assert_eq!(
-            limiter.too_many(),
-            None,
-            "a second 429 of the same wave changes nothing"
-        );
+        limiter.lower_to(3);
+        limiter.lower_to(5);
+        assert_eq!(limiter.limit.load(Ordering::SeqCst), 3, "it only goes down");
         drop(slots);
         tokio::task::yield_now().await;
         let kept: Vec<Slot> = futures_join(&limiter, 3).await;

@@ -13,6 +13,7 @@ use crate::error::{Error, TimeoutPhase};
 use crate::image::ImageFile;
 use crate::limits::MAX_ERROR_BODY_BYTES;
 use crate::response::RemixResponse;
+use crate::retry::Outcome;
 use crate::transfer::read_limited;
 
 /// The headers an error answer is read with; a success reads only the
@@ -88,22 +89,23 @@ impl Client {
             .await
             .map_err(|e| {
                 Failure::fatal(Error::Transport {
-                    message: format!("reading the HTTP {status} answer failed: {e}"),
+                    message: format!("reading the HTTP {status} answer failed"),
                     attempts: attempt,
                     connected: true,
+                    request_id: headers.get(X_REQUEST_ID),
                     source: Some(Box::new(e)),
                 })
             })?;
         debug!(status, bytes = bytes.len(), complete, "answer received");
         if success {
-            success_output(status, bytes, complete, limit, attempt)
+            success_output(status, bytes, complete, limit, attempt, headers.get(X_REQUEST_ID))
         } else {
             Err(self.error_failure(status, &headers, &bytes, attempt))
         }
     }
 
-    /// The failure for an error answer: retryable on 408, 429, 502, 503,
-    /// 504 (and 500 when configured), with the server's `Retry-After`.
+    /// The failure for an error answer: retryable as its [`Outcome`]
+    /// says, with the server's `Retry-After`.
     fn error_failure(&self, status: u16, headers: &Headers, body: &[u8], attempt: u32) -> Failure {
         let mut api = ApiError::from_answer(status, &|name| headers.get(name), body, attempt);
         if api.kind == ApiErrorKind::Redirect {
@@ -115,8 +117,13 @@ impl Client {
         if let Some(id) = &api.request_id {
             tracing::Span::current().record("request_id", id.as_str());
         }
+        if api.is_inflight_limit()
+            && let Some(limit) = &self.inner.in_flight
+        {
+            limit.too_many();
+        }
         debug!(kind = ?api.kind, code = api.code.as_deref(), "error answer");
-        let retryable = matches!(status, 408 | 429 | 502 | 503 | 504) || (status == 500 && self.inner.config.retry_500);
+        let retryable = Outcome::of_status(status).retried(&self.inner.config);
         Failure {
             retry_after: api.retry_after,
             error: Error::Api(Box::new(api)),
@@ -132,15 +139,18 @@ fn success_output(
     complete: bool,
     limit: usize,
     attempt: u32,
+    request_id: Option<String>,
 ) -> Result<RemixOutput, Failure> {
     if !complete {
         return Err(Failure::fatal(Error::Decode {
             status,
             reason: format!("the body is larger than {limit} bytes"),
             body_prefix: body_prefix(&bytes),
+            request_id,
         }));
     }
-    let response = RemixResponse::decode(status, &bytes).map_err(|e| Failure::fatal(with_attempts(e, attempt)))?;
+    let response =
+        RemixResponse::decode(status, &bytes).map_err(|e| Failure::fatal(with_answer(e, attempt, request_id)))?;
     if let Some(id) = response.request_id() {
         tracing::Span::current().record("request_id", id);
     }
@@ -152,12 +162,28 @@ fn success_output(
     })
 }
 
-fn with_attempts(error: Error, attempts: u32) -> Error {
+/// A decode error with the attempt count and the answer's request id
+/// (from its header, where the body did not say one).
+fn with_answer(error: Error, attempts: u32, header_id: Option<String>) -> Error {
     match error {
         Error::Api(mut api) => {
             api.attempts = attempts;
+            if api.request_id.is_none() {
+                api.request_id = header_id;
+            }
             Error::Api(api)
         }
+        Error::Decode {
+            status,
+            reason,
+            body_prefix,
+            request_id,
+        } => Error::Decode {
+            status,
+            reason,
+            body_prefix,
+            request_id: request_id.or(header_id),
+        },
         other => other,
     }
 }
@@ -170,6 +196,7 @@ fn transport_failure(error: remix_raw::Error<()>, attempt: u32, config: &Config)
             message: error.to_string(),
             attempts: attempt,
             connected: true,
+            request_id: None,
             source: None,
         });
     };
@@ -187,35 +214,21 @@ fn transport_failure(error: remix_raw::Error<()>, attempt: u32, config: &Config)
         };
     }
     let message = if connect {
-        format!("could not connect: {}", error_chain(&e))
+        "could not connect"
     } else {
-        format!("the request failed after the connection was made: {}", error_chain(&e))
+        "the request failed after the connection was made"
     };
     Failure {
         error: Error::Transport {
-            message,
+            message: message.to_string(),
             attempts: attempt,
             connected: !connect,
+            request_id: None,
             source: Some(Box::new(e)),
         },
         retryable: connect,
         retry_after: None,
     }
-}
-
-/// An error and its causes, joined, so the root cause (a reset, say) shows.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
 }
 
 /// The full-jitter backoff before retry number `attempt` (1-based).

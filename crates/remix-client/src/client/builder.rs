@@ -9,8 +9,21 @@ use super::{Client, Inner};
 use crate::error::{Error, Setting};
 use crate::tls::{self, ExtraRoots};
 
-/// An API key. Its `Debug` and `Display` print `[redacted]`, so it never
-/// shows in logs, errors or panic messages.
+/// An API key. Its `Debug` prints `[redacted]`, and it has no `Display`,
+/// so it never shows in logs, errors or panic messages, and
+/// `format!("Bearer {key}")` does not compile (instead of sending a
+/// placeholder); [`ApiKey::expose_secret`] is the one way out:
+///
+/// ```compile_fail
+/// let key = remix_client::ApiKey::new("sk-123");
+/// let header = format!("Bearer {}", key);
+/// ```
+///
+/// ```
+/// let key = remix_client::ApiKey::new("sk-123");
+/// assert_eq!(format!("{key:?}"), "ApiKey([redacted])");
+/// assert_eq!(format!("Bearer {}", key.expose_secret()), "Bearer sk-123");
+/// ```
 ///
 /// It is not zeroized on drop (as `secrecy`'s secrets are): the key has to
 /// be copied into the `Authorization` header `reqwest` keeps for the
@@ -35,12 +48,6 @@ impl ApiKey {
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ApiKey([redacted])")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
     }
 }
 
@@ -80,9 +87,12 @@ pub struct Config {
     /// The longest `Retry-After` honored; a longer one is cut to this.
     /// Default 60 s.
     pub max_retry_after: Duration,
-    /// Whether a 500 is retried. Default false: a 500 may come after the
-    /// server accepted (and charged for) the job, so a retry could pay twice.
-    pub retry_500: bool,
+    /// Whether 500, 502 and 504 are retried. Default false: each may come
+    /// after the API accepted (and charged for) the job (a gateway timeout
+    /// often means the upstream went on and billed the image), so a retry
+    /// could pay twice. What is retried by default (no connection, 408,
+    /// 429, 503) says the work was not done; see [`Outcome`](crate::Outcome).
+    pub retry_server_errors: bool,
     /// The largest success body read. Default 1 MiB.
     pub max_response_bytes: usize,
 }
@@ -97,7 +107,7 @@ impl Default for Config {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(60),
-            retry_500: false,
+            retry_server_errors: false,
             max_response_bytes: 1024 * 1024,
         }
     }
@@ -138,7 +148,15 @@ pub struct ClientBuilder {
     roots: ExtraRoots,
     config: Config,
     on_retry: Option<RetryObserver>,
+    http: Option<HttpHook>,
+    user_agent_suffix: Option<String>,
+    max_in_flight: Option<u32>,
+    on_lowered: Option<super::limit::LoweredObserver>,
 }
+
+/// A caller's changes to the `reqwest::ClientBuilder` the client is built
+/// from.
+type HttpHook = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 /// What [`ClientBuilder::on_retry`] is told before each retry.
 #[derive(Debug)]
@@ -193,6 +211,68 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes the [`reqwest::ClientBuilder`](crate::reqwest::ClientBuilder)
+    /// the client is built from: a proxy, default headers, HTTP/2
+    /// settings, a local address, timeouts of your own.
+    ///
+    /// The builder `hook` gets already has this crate's settings, so the
+    /// hook may change them: the connect timeout
+    /// ([`Config::connect_timeout`]), the user agent
+    /// (`remix-client/VERSION`, see [`ClientBuilder::user_agent_suffix`]),
+    /// the TLS backend and [`ClientBuilder::root_certificates_pem`]. Two
+    /// settings are applied after it and always hold: redirects are never
+    /// followed (an upload is never resent elsewhere), and the API key is
+    /// sent as `Authorization: Bearer KEY`, marked sensitive (default
+    /// headers the hook sets are kept beside it). The per-attempt timeout
+    /// and the deadline are this crate's own, around each call. The
+    /// platform's proxy settings (`HTTPS_PROXY`, `NO_PROXY`, ...) apply
+    /// unless the hook says `.no_proxy()`.
+    ///
+    /// ```
+    /// use remix_client::{Client, reqwest};
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("YOUR_API_KEY")
+    ///     .configure_http(|http| {
+    ///         let mut headers = reqwest::header::HeaderMap::new();
+    ///         headers.insert("x-team", reqwest::header::HeaderValue::from_static("imaging"));
+    ///         http.default_headers(headers).http1_only()
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), remix_client::Error>(())
+    /// ```
+    pub fn configure_http(
+        mut self,
+        hook: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.http = Some(Arc::new(hook));
+        self
+    }
+
+    /// Adds `suffix` to the `User-Agent` (`remix-client/VERSION suffix`),
+    /// to name your application in the API's logs.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// At most `n` requests open at once over this client and every clone
+    /// of it (the others wait their turn). When the API answers 429 with
+    /// reason `inflight_limit`, the limit drops below the number open then
+    /// (at least 1) for the rest of the client's life. Without it, no
+    /// limit. 0 is refused by [`ClientBuilder::build`].
+    pub fn max_in_flight(mut self, n: u32) -> Self {
+        self.max_in_flight = Some(n);
+        self
+    }
+
+    /// Calls `observer` with the old and the new limit whenever the API's
+    /// `inflight_limit` answers lower [`ClientBuilder::max_in_flight`].
+    pub fn on_max_in_flight_lowered(mut self, observer: impl Fn(u32, u32) + Send + Sync + 'static) -> Self {
+        self.on_lowered = Some(Arc::new(observer));
+        self
+    }
+
     /// Every timing and retry setting at once, replacing those set before.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
@@ -236,9 +316,9 @@ impl ClientBuilder {
         self
     }
 
-    /// See [`Config::retry_500`].
-    pub fn retry_500(mut self, retry: bool) -> Self {
-        self.config.retry_500 = retry;
+    /// See [`Config::retry_server_errors`].
+    pub fn retry_server_errors(mut self, retry: bool) -> Self {
+        self.config.retry_server_errors = retry;
         self
     }
 
@@ -275,17 +355,34 @@ impl ClientBuilder {
             self.allow_insecure_http,
         )?;
         self.config.check()?;
+        if self.max_in_flight == Some(0) {
+            return Err(Error::config(Setting::MaxInFlight, "must be at least 1"));
+        }
         if base_url.starts_with("https://") && !tls::HAS_TLS {
             return Err(Error::config(
                 Setting::BaseUrl,
                 "this build of remix-client has no TLS (enable its `rustls` or `native-tls` feature)",
             ));
         }
+        let mut agent = concat!("remix-client/", env!("CARGO_PKG_VERSION")).to_string();
+        if let Some(suffix) = self
+            .user_agent_suffix
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            agent = format!("{agent} {suffix}");
+        }
+        let user_agent = reqwest::header::HeaderValue::try_from(agent)
+            .map_err(|_| Error::config(Setting::UserAgent, "the suffix holds characters a header cannot carry"))?;
         let http = reqwest::Client::builder()
             .connect_timeout(self.config.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("remix-client/", env!("CARGO_PKG_VERSION")));
-        let http = self.roots.apply(http)?;
+            .user_agent(user_agent);
+        let mut http = self.roots.apply(http)?;
+        if let Some(hook) = &self.http {
+            http = hook(http);
+        }
+        let http = http.redirect(reqwest::redirect::Policy::none());
         let raw = remix_raw::Client::new_with_bearer_token(&base_url, key.expose_secret(), http)
             .map_err(|e| Error::config(Setting::ApiKey, e.to_string()))?;
         Ok(Client {
@@ -294,6 +391,9 @@ impl ClientBuilder {
                 base_url,
                 config: self.config,
                 on_retry: self.on_retry,
+                in_flight: self
+                    .max_in_flight
+                    .map(|n| super::limit::InFlight::new(n, self.on_lowered.clone())),
             }),
         })
     }
@@ -308,6 +408,9 @@ impl fmt::Debug for ClientBuilder {
             .field("roots", &self.roots)
             .field("config", &self.config)
             .field("on_retry", &self.on_retry.is_some())
+            .field("configure_http", &self.http.is_some())
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_in_flight", &self.max_in_flight)
             .finish()
     }
 }
@@ -355,7 +458,6 @@ mod tests {
     #[test]
     fn api_key_never_prints() {
         let key = ApiKey::new("sk-secret-123");
-        assert_eq!(format!("{key}"), "[redacted]");
         assert_eq!(format!("{key:?}"), "ApiKey([redacted])");
         let builder = Client::builder().api_key("sk-secret-123");
         assert!(!format!("{builder:?}").contains("sk-secret"), "{builder:?}");

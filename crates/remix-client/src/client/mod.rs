@@ -8,6 +8,7 @@
 
 mod attempt;
 mod builder;
+mod limit;
 
 use std::fmt;
 use std::sync::Arc;
@@ -59,6 +60,7 @@ struct Inner {
     base_url: String,
     config: Config,
     on_retry: Option<RetryObserver>,
+    in_flight: Option<limit::InFlight>,
 }
 
 impl fmt::Debug for Client {
@@ -119,13 +121,33 @@ impl Client {
         &self.inner.config
     }
 
+    /// The most requests this client (and its clones) keep open at once,
+    /// as [`ClientBuilder::max_in_flight`] set it and the API's
+    /// `inflight_limit` answers lowered it since; `None` without a limit.
+    pub fn max_in_flight(&self) -> Option<u32> {
+        self.inner.in_flight.as_ref().map(limit::InFlight::limit)
+    }
+
+    /// How many requests of this client (and its clones) are open now;
+    /// counted only with [`ClientBuilder::max_in_flight`] (else 0).
+    pub fn in_flight(&self) -> u32 {
+        self.inner.in_flight.as_ref().map_or(0, limit::InFlight::open)
+    }
+
     /// Remixes `image` as `request` says.
     ///
-    /// Retries (with backoff, honoring `Retry-After`) on a connection that
-    /// failed before anything was sent, and on 408, 429, 502, 503 and 504.
-    /// Never on 400, 401, 402, 403, 404 or 422, and not on 500 unless
-    /// [`ClientBuilder::retry_500`] says so: the job may have been accepted.
-    /// An image from a one-shot reader is never retried.
+    /// Retries (with backoff, honoring `Retry-After`) only what says the
+    /// work was not done: a connection that failed before anything was
+    /// sent, 408, 429 and 503. Never 500, 502 or 504 unless
+    /// [`ClientBuilder::retry_server_errors`] says so (the job may have been
+    /// accepted and charged), and never other errors; the table of
+    /// [`Outcome`](crate::Outcome)s in the crate docs says each. An image
+    /// from a one-shot reader is never retried.
+    ///
+    /// Dropping the returned future (a `select!` that gave up, a task
+    /// aborted) mid-upload or mid-answer cancels the call, but the request
+    /// may have reached the API: treat the job as possibly charged, as
+    /// [`Error::may_have_been_charged`] would.
     ///
     /// # Examples
     ///
@@ -159,11 +181,44 @@ impl Client {
     /// Like [`Client::remix`], with the answer's JSON, status and attempt
     /// count.
     pub async fn remix_output(&self, request: &ImageRequest, image: ImageFile) -> Result<RemixOutput, Error> {
+        let span = info_span!(
+            "remix",
+            bytes = image.len(),
+            attempts = field::Empty,
+            status = field::Empty,
+            request_id = field::Empty,
+        );
+        let result = self.remix_in_span(request, image).instrument(span.clone()).await;
+        match &result {
+            Ok(output) => {
+                span.record("attempts", output.attempts);
+                span.record("status", output.status);
+                if let Some(id) = output.response.request_id() {
+                    span.record("request_id", id);
+                }
+            }
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status);
+                }
+                if let Some(id) = error.request_id() {
+                    span.record("request_id", id);
+                }
+                span.in_scope(|| debug!(%error, charged = error.may_have_been_charged(), "remix failed"));
+            }
+        }
+        result
+    }
+
+    /// The attempts, the waits between them and the decode, in the call's
+    /// span.
+    async fn remix_in_span(&self, request: &ImageRequest, image: ImageFile) -> Result<RemixOutput, Error> {
         let json = request.to_json();
         let start = Instant::now();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            tracing::Span::current().record("attempts", attempt);
             let failure = match self.timed_attempt(&json, &image, attempt, start).await? {
                 Ok(output) => return Ok(output),
                 Err(failure) => failure,
@@ -184,6 +239,12 @@ impl Client {
         start: Instant,
     ) -> Result<Result<RemixOutput, Failure>, Error> {
         let config = &self.inner.config;
+        // A place in flight is waited for before the attempt's own timeout
+        // starts (the deadline runs on), and held until the answer is read.
+        let _place = match &self.inner.in_flight {
+            Some(limit) => Some(limit.acquire().await),
+            None => None,
+        };
         let remaining = config.deadline.saturating_sub(start.elapsed());
         let (limit, phase, after) = if config.attempt_timeout < remaining {
             (config.attempt_timeout, TimeoutPhase::Attempt, config.attempt_timeout)

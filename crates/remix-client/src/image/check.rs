@@ -104,7 +104,7 @@ pub enum ImageError {
         magic: String,
     },
     /// The file could not be opened or read.
-    #[error("`image_file` {path:?} cannot be read: {source}")]
+    #[error("`image_file` {path:?} cannot be read")]
     Io {
         /// The path.
         path: String,

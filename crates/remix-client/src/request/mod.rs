@@ -21,8 +21,11 @@ pub use builder::ImageRequestBuilder;
 pub use palette::{ColorMember, ColorPalette};
 pub use violation::{InvalidRequest, Rule, Violation};
 
+#[cfg(feature = "schemars")]
 use crate::limits;
-use crate::models::{Model, ModelField};
+use crate::models::Model;
+#[cfg(feature = "schemars")]
+use crate::models::ModelField;
 use crate::wire::{AspectRatio, MagicPromptOption, MagicPromptVersion, Resolution, StyleType};
 
 /// The `image_request` part of a remix call: the prompt and every option.
@@ -33,27 +36,31 @@ use crate::wire::{AspectRatio, MagicPromptOption, MagicPromptVersion, Resolution
 ///
 /// Fields that only some models take carry the list in the JSON Schema
 /// (`x-models`), from [`Model::supporting`].
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(
-    title = "ImageRequest",
-    description = "The image_request JSON part of POST /ideogram/remix."
+#[cfg_attr(
+    feature = "schemars",
+    schemars(
+        title = "ImageRequest",
+        description = "The image_request JSON part of POST /ideogram/remix."
+    )
 )]
 pub struct ImageRequest {
     /// The prompt (required, not empty). Plain UTF-8 text; never percent-encoded.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     prompt: String,
     /// Aspect ratio. Not with `resolution`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = AspectRatio::SERVER_DEFAULT.as_str()))]
+    #[cfg_attr(feature = "schemars", schemars(extend("default" = AspectRatio::SERVER_DEFAULT.as_str())))]
     aspect_ratio: Option<AspectRatio>,
     /// Resolution, for the models in `x-models` only. Not with `aspect_ratio`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("x-models" = Model::supporting(ModelField::Resolution)))]
+    #[cfg_attr(feature = "schemars", schemars(extend("x-models" = Model::supporting(ModelField::Resolution))))]
     resolution: Option<Resolution>,
     /// Model.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = Model::SERVER_DEFAULT.as_str()))]
+    #[cfg_attr(feature = "schemars", schemars(extend("default" = Model::SERVER_DEFAULT.as_str())))]
     model: Option<Model>,
     /// Whether MagicPrompt rewrites the prompt.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,29 +70,29 @@ pub struct ImageRequest {
     magic_prompt_version: Option<MagicPromptVersion>,
     /// Random seed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(max = limits::MAX_SEED))]
+    #[cfg_attr(feature = "schemars", schemars(range(max = limits::MAX_SEED)))]
     seed: Option<u32>,
     /// Style, for the models in `x-models` only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("x-models" = Model::supporting(ModelField::StyleType)))]
+    #[cfg_attr(feature = "schemars", schemars(extend("x-models" = Model::supporting(ModelField::StyleType))))]
     style_type: Option<StyleType>,
     /// What should not appear, for the models in `x-models` only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("x-models" = Model::supporting(ModelField::NegativePrompt)))]
+    #[cfg_attr(feature = "schemars", schemars(extend("x-models" = Model::supporting(ModelField::NegativePrompt))))]
     negative_prompt: Option<String>,
     /// Number of images.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = *limits::NUM_IMAGES.start(), max = *limits::NUM_IMAGES.end()))]
-    #[schemars(extend("default" = limits::DEFAULT_NUM_IMAGES))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = *limits::NUM_IMAGES.start(), max = *limits::NUM_IMAGES.end())))]
+    #[cfg_attr(feature = "schemars", schemars(extend("default" = limits::DEFAULT_NUM_IMAGES)))]
     num_images: Option<u32>,
     /// Weight of the source image.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = *limits::IMAGE_WEIGHT.start(), max = *limits::IMAGE_WEIGHT.end()))]
-    #[schemars(extend("default" = limits::DEFAULT_IMAGE_WEIGHT))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = *limits::IMAGE_WEIGHT.start(), max = *limits::IMAGE_WEIGHT.end())))]
+    #[cfg_attr(feature = "schemars", schemars(extend("default" = limits::DEFAULT_IMAGE_WEIGHT)))]
     image_weight: Option<u32>,
     /// Color palette, for the models in `x-models` only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("x-models" = Model::supporting(ModelField::ColorPalette)))]
+    #[cfg_attr(feature = "schemars", schemars(extend("x-models" = Model::supporting(ModelField::ColorPalette))))]
     color_palette: Option<ColorPalette>,
 }
 
@@ -136,7 +143,10 @@ impl ImageRequest {
 
     /// The JSON Schema of `ImageRequest`, pretty-printed, as checked in at
     /// `openapi/image_request.schema.json`. Optional fields are left out of
-    /// `required` and are not nullable: the API takes no `null`.
+    /// `required` and are not nullable: the API takes no `null`. With the
+    /// `schemars` feature.
+    #[cfg(feature = "schemars")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
     pub fn json_schema() -> String {
         let mut schema = serde_json::to_value(schemars::schema_for!(ImageRequest)).expect("a schema serializes");
         strip_null(&mut schema);
@@ -210,6 +220,7 @@ impl std::str::FromStr for ImageRequest {
 }
 
 /// Removes the `null` that schemars allows for every `Option` field.
+#[cfg(feature = "schemars")]
 fn strip_null(value: &mut Value) {
     match value {
         Value::Object(object) => {

@@ -2,19 +2,24 @@
 
 use serde::Serialize;
 
+#[cfg(feature = "schemars")]
 use crate::limits;
 use crate::wire::PalettePreset;
 
 /// One color of a custom palette.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ColorMember {
     /// `#RGB` or `#RRGGBB`.
-    #[schemars(regex(pattern = r"^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(regex(pattern = r"^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"))
+    )]
     pub color_hex: String,
     /// The color's weight; the API recommends descending weights.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = *limits::COLOR_WEIGHT.start(), max = *limits::COLOR_WEIGHT.end()))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = *limits::COLOR_WEIGHT.start(), max = *limits::COLOR_WEIGHT.end())))]
     pub color_weight: Option<f64>,
 }
 
@@ -27,7 +32,7 @@ impl ColorMember {
         }
     }
 
-    /// Sets the weight (see [`limits::COLOR_WEIGHT`]).
+    /// Sets the weight (see [`limits::COLOR_WEIGHT`](crate::limits::COLOR_WEIGHT)).
     pub fn weight(mut self, weight: f64) -> Self {
         self.color_weight = Some(weight);
         self
@@ -36,9 +41,13 @@ impl ColorMember {
 
 /// The color palette: a preset by name, or custom colors. Only some models
 /// take one: see [`Model::takes`](crate::Model::takes).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
-#[schemars(description = "The color palette: a preset by name, or custom colors.")]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(description = "The color palette: a preset by name, or custom colors.")
+)]
 pub enum ColorPalette {
     /// `{"name": PRESET}`.
     Preset {
@@ -47,9 +56,9 @@ pub enum ColorPalette {
     },
     /// `{"members": [...]}`.
     Members {
-        /// The colors (see [`limits::PALETTE_MEMBERS`] for how many).
-        #[schemars(description = "The colors.")]
-        #[schemars(length(min = *limits::PALETTE_MEMBERS.start(), max = *limits::PALETTE_MEMBERS.end()))]
+        /// The colors (see [`limits::PALETTE_MEMBERS`](crate::limits::PALETTE_MEMBERS) for how many).
+        #[cfg_attr(feature = "schemars", schemars(description = "The colors."))]
+        #[cfg_attr(feature = "schemars", schemars(length(min = *limits::PALETTE_MEMBERS.start(), max = *limits::PALETTE_MEMBERS.end())))]
         members: Vec<ColorMember>,
     },
 }
@@ -60,7 +69,7 @@ impl ColorPalette {
         ColorPalette::Preset { name: name.into() }
     }
 
-    /// A custom palette (see [`limits::PALETTE_MEMBERS`] for how many).
+    /// A custom palette (see [`limits::PALETTE_MEMBERS`](crate::limits::PALETTE_MEMBERS) for how many).
     pub fn members(members: impl IntoIterator<Item = ColorMember>) -> Self {
         ColorPalette::Members {
             members: members.into_iter().collect(),
