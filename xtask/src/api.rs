@@ -95,6 +95,17 @@ fn struct_of_field(line: &str) -> Option<&str> {
     path.rsplit_once("::").map(|(owner, _)| owner)
 }
 
+/// The enum a variant line (`pub path::Enum::Variant`, or
+/// `pub path::Enum::Variant(..)`) belongs to.
+fn enum_of_variant(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("pub ")?;
+    let path = rest.split(['(', ' ']).next()?;
+    if path.ends_with(':') {
+        return None;
+    }
+    path.rsplit_once("::").map(|(owner, _)| owner)
+}
+
 /// Compares a released listing with the current one. A changed item shows
 /// as one removed line and one added line; any removed line needs a major
 /// version, and so does a field added to a struct that callers could build
@@ -102,7 +113,7 @@ fn struct_of_field(line: &str) -> Option<&str> {
 pub fn judge(package: &str, released: &str, current: &str) -> Verdict {
     let body = |text: &str| -> Vec<String> {
         text.lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter(|l| !l.starts_with("# ") && !l.trim().is_empty())
             .map(str::to_string)
             .collect()
     };
@@ -112,7 +123,11 @@ pub fn judge(package: &str, released: &str, current: &str) -> Verdict {
     let breaks_literals = added
         .iter()
         .any(|line| struct_of_field(line).is_some_and(|owner| old.iter().any(|l| *l == format!("pub struct {owner}"))));
-    let bump = if !removed.is_empty() || breaks_literals {
+    // A variant added to an exhaustive enum breaks every exhaustive match.
+    let breaks_matches = added
+        .iter()
+        .any(|line| enum_of_variant(line).is_some_and(|owner| old.iter().any(|l| *l == format!("pub enum {owner}"))));
+    let bump = if !removed.is_empty() || breaks_literals || breaks_matches {
         Bump::Major
     } else if !added.is_empty() {
         Bump::Minor
@@ -219,6 +234,29 @@ pub fn semver(root: &Path, record: bool) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_are_items_the_header_is_not() {
+        // `#[non_exhaustive]` starts an item's line: making a type
+        // exhaustive again is a change, not a comment.
+        let released = "# c 0.1.0\n#[non_exhaustive] pub struct c::S\n";
+        let verdict = judge("c", released, "pub struct c::S\n");
+        assert_eq!(verdict.bump, Bump::Major);
+        assert_eq!(verdict.removed, vec!["#[non_exhaustive] pub struct c::S"]);
+        assert_eq!(
+            judge("c", released, "#[non_exhaustive] pub struct c::S\n").bump,
+            Bump::None
+        );
+    }
+
+    #[test]
+    fn a_variant_of_an_exhaustive_enum_is_breaking() {
+        let released = "# c 0.1.0\npub enum c::E\npub c::E::A\n#[non_exhaustive] pub enum c::F\npub c::F::A\n";
+        let exhaustive = judge("c", released, &format!("{}pub c::E::B(u8)\n", &released[10..]));
+        assert_eq!(exhaustive.bump, Bump::Major, "{exhaustive:?}");
+        let open = judge("c", released, &format!("{}pub c::F::B\n", &released[10..]));
+        assert_eq!(open.bump, Bump::Minor, "{open:?}");
+    }
 
     #[test]
     fn changes_are_judged_as_semver_does() {
