@@ -10,7 +10,7 @@ fn public_api_listings() {
     let root = workspace::root().unwrap();
     for (package, _) in LIBRARY_CRATES {
         let text = listing(&root, package).unwrap();
-        if *package == "remix-client" {
+        if package == "remix-client" {
             insulated_from_the_generated_crate_and_reqwest(&text);
         }
         insta::assert_snapshot!(package, text);
