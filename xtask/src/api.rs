@@ -143,7 +143,7 @@ pub fn judge(package: &str, released: &str, current: &str) -> Verdict {
 }
 
 /// A version as (major, minor, patch).
-fn version(text: &str) -> (u64, u64, u64) {
+pub fn version(text: &str) -> (u64, u64, u64) {
     let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().unwrap_or(0));
     (
         parts.next().unwrap_or(0),
@@ -167,7 +167,7 @@ pub fn version_suffices(released: &str, declared: &str, needed: Bump) -> bool {
 }
 
 /// The version a crate's manifest declares.
-fn declared_version(root: &Path, package: &str) -> Result<String> {
+pub fn declared_version(root: &Path, package: &str) -> Result<String> {
     let manifest = std::fs::read_to_string(root.join("crates").join(package).join("Cargo.toml"))
         .with_context(|| format!("reading {package}'s Cargo.toml"))?;
     workspace::manifest_value(&manifest, "version").with_context(|| format!("{package}'s Cargo.toml has no version"))
@@ -175,7 +175,7 @@ fn declared_version(root: &Path, package: &str) -> Result<String> {
 
 /// The released version a baseline listing names in its first line
 /// (`# remix-client 0.1.0`).
-fn released_version(baseline: &str) -> Option<String> {
+pub fn released_version(baseline: &str) -> Option<String> {
     baseline
         .lines()
         .next()?

@@ -173,11 +173,8 @@ pub fn rule_docs(root: &Path, mode: Mode) -> Result<Vec<Stale>> {
     Ok(stale)
 }
 
-/// Where the spec changes are explained, newest first.
-pub const CHANGES: &str = "openapi/CHANGES.md";
-
 /// Today's date (UTC), `YYYY-MM-DD`.
-fn today() -> String {
+pub fn today() -> String {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400) as i64;
@@ -194,48 +191,34 @@ fn today() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-/// When `openapi/remix.yaml` differs from the committed one (the spec the
-/// committed client was generated from), prints what changed in API terms
-/// (`client-gen diff`) and adds it to [`CHANGES`], newest first. Nothing to
-/// say outside a git checkout or when the spec is unchanged.
+/// `client-gen diff OLD NEW`: what changed between two specs, in API
+/// terms (it fails, naming why, when either is not a spec).
+pub fn diff_report(root: &Path, old: &Path, new: &Path) -> Result<String> {
+    run(client_gen(root).arg("diff").arg(old).arg(new), "client-gen diff")
+}
+
+/// Prints what changed in `openapi/remix.yaml` since the raw crate was
+/// generated from it, and logs it in `openapi/CHANGES.md` once per spec
+/// (see [`crate::spec_update::changes`]).
 pub fn explain_spec_change(root: &Path) -> Result<()> {
-    let spec = "openapi/remix.yaml";
-    let committed = Command::new("git")
-        .current_dir(root)
-        .args(["show", &format!("HEAD:{spec}")])
-        .output();
-    let Some(committed) = committed.ok().filter(|o| o.status.success()) else {
-        return Ok(());
-    };
-    let current = std::fs::read(root.join(spec)).with_context(|| format!("reading {spec}"))?;
-    if committed.stdout == current {
-        return Ok(());
+    use crate::spec_update::changes::{self, Explained};
+    match changes::explain(root)? {
+        Explained::Unchanged => {}
+        Explained::AlreadyLogged { hash } => {
+            eprintln!(
+                "==> {} changed; its entry (sha256 {hash}) is in {} already",
+                changes::SPEC,
+                changes::CHANGES
+            );
+        }
+        Explained::Logged { report, .. } => {
+            eprintln!(
+                "==> {} changed since the code was generated; in API terms:\n{report}",
+                changes::SPEC
+            );
+            eprintln!("==> added to {}", changes::CHANGES);
+        }
     }
-    let scratch = workspace::target_dir()?.join("xtask-codegen");
-    std::fs::create_dir_all(&scratch)?;
-    let old = scratch.join("remix.committed.yaml");
-    std::fs::write(&old, &committed.stdout)?;
-    let report = run(
-        client_gen(root).arg("diff").arg(&old).arg(root.join(spec)),
-        "client-gen diff",
-    )?;
-    eprintln!("==> {spec} changed since it was committed; in API terms:\n{report}");
-    let path = root.join(CHANGES);
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let (head, rest) = match existing.find("\n## ") {
-        Some(i) => existing.split_at(i + 1),
-        None if existing.is_empty() => (
-            "# Spec changes\n\nWhat each update of `openapi/remix.yaml` changed in API terms, newest first,\n\
-             written by `cargo xtask codegen` (breaking: an existing caller may now\n\
-             send something wrong or miss something it reads; additive: callers keep\n\
-             working).\n\n",
-            "",
-        ),
-        None => (existing.as_str(), ""),
-    };
-    let entry = format!("## {} — {spec}\n\n{report}\n", today());
-    std::fs::write(&path, format!("{head}{entry}{rest}")).with_context(|| format!("writing {CHANGES}"))?;
-    eprintln!("==> added to {CHANGES}");
     Ok(())
 }
 

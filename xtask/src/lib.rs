@@ -9,4 +9,5 @@ pub mod demo;
 pub mod directory;
 pub mod man;
 pub mod msrv;
+pub mod spec_update;
 pub mod workspace;

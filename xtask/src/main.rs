@@ -20,6 +20,12 @@ commands:
                       OUT.rs, or as a standalone crate in DIR; an operation
                       that cannot be generated is left out and named (with
                       --strict, it is an error)
+  spec-update (FILE | --url URL)
+                      the whole update of openapi/remix.yaml: read the new
+                      spec (refusing what is not one), regenerate, explain
+                      the change, refresh the API listings, bump versions,
+                      write CHANGELOG entries and target/spec-update/PR.md,
+                      then run CI's generated-code checks
   semver [--record]   judge each library crate's public API change since
                       its release (api/*.txt) and fail when its version in
                       Cargo.toml is too low; --record writes the baselines
@@ -61,6 +67,9 @@ fn main() -> ExitCode {
         }
         ["corpus"] => run_corpus(),
         ["directory", rest @ ..] => run_directory(rest),
+        ["spec-update", rest @ ..] => {
+            xtask::spec_update::Source::parse(rest).and_then(|source| xtask::spec_update::run(&source))
+        }
         ["semver"] => run_semver(false),
         ["semver", "--record"] => run_semver(true),
         ["msrv"] => workspace::root()
@@ -118,6 +127,7 @@ fn run_codegen(mode: Mode) -> anyhow::Result<ExitCode> {
         codegen::explain_spec_change(&root)?;
     }
     let mut stale = codegen::clients(&root, mode)?;
+    stale.extend(xtask::spec_update::changes::keep_generated_from(&root, mode)?);
     stale.extend(codegen::rule_docs(&root, mode)?);
     if root.join("crates/remix-client").exists() {
         stale.extend(codegen::image_request_schema(&root, mode)?);

@@ -73,22 +73,42 @@ fn field(spec: &OpenAPI, schema: &Schema, required: bool) -> Field {
     }
 }
 
-/// The properties of an object schema (through references), by name.
+/// How deep [`fields`] follows nested objects (`data.task_id` is 2).
+const NESTING: usize = 4;
+
+/// The properties of an object schema (through references), by name, and
+/// those of the objects nested in it by dotted name (`data.task_id`), a
+/// field of an optional object counting as optional.
 fn fields(spec: &OpenAPI, schema: Option<&ReferenceOr<Schema>>) -> BTreeMap<String, Field> {
-    let Some(schema) = schema.and_then(|s| resolve(spec, s).ok()) else {
-        return BTreeMap::new();
-    };
+    let mut out = BTreeMap::new();
+    if let Some(schema) = schema.and_then(|s| resolve(spec, s).ok()) {
+        nested_fields(spec, schema, "", true, NESTING, &mut out);
+    }
+    out
+}
+
+fn nested_fields(
+    spec: &OpenAPI,
+    schema: &Schema,
+    prefix: &str,
+    required_here: bool,
+    depth: usize,
+    out: &mut BTreeMap<String, Field>,
+) {
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return BTreeMap::new();
+        return;
     };
-    object
-        .properties
-        .iter()
-        .filter_map(|(name, property)| {
-            let property = resolve_boxed(spec, property).ok()?;
-            Some((name.clone(), field(spec, property, object.required.contains(name))))
-        })
-        .collect()
+    for (name, property) in &object.properties {
+        let Ok(property) = resolve_boxed(spec, property) else {
+            continue;
+        };
+        let required = required_here && object.required.contains(name);
+        let path = format!("{prefix}{name}");
+        out.insert(path.clone(), field(spec, property, required));
+        if depth > 1 {
+            nested_fields(spec, property, &format!("{path}."), required, depth - 1, out);
+        }
+    }
 }
 
 /// Compares one set of named fields; `kind` names them (`part`,
@@ -371,6 +391,46 @@ paths:
                 "additive: POST /remix: parameter `mode`: enum value \"balanced\" added",
                 "additive: POST /remix: part `style`: default \"AUTO\" -> \"REALISTIC\"",
                 "additive: POST /remix: response 503 added",
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_of_nested_objects_are_compared_by_dotted_name() {
+        let old = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /remix:
+    post:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    required: [task_id]
+                    properties:
+                      task_id: {type: string}
+                      status: {type: string, enum: [queued, done]}
+"#;
+        let new = old
+            .replace(
+                "                      task_id: {type: string}\n",
+                "                      task_id: {type: string}\n                      credits: {type: integer}\n",
+            )
+            .replace("enum: [queued, done]", "enum: [queued]");
+        let changes: Vec<String> = diff(old, &new).unwrap().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            changes,
+            vec![
+                "breaking: POST /remix: response 200: field `data.status`: enum value \"done\" removed",
+                "additive: POST /remix: response 200: optional field `data.credits` added",
             ]
         );
     }

@@ -28,7 +28,21 @@ impl ExtraRoots {
 
 #[cfg(feature = "rustls")]
 fn backend(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    ring_unless_a_provider_is_installed();
     builder.tls_backend_rustls()
+}
+
+/// reqwest's rustls takes the process's default crypto provider. With the
+/// `rustls` feature alone none is compiled in, so ring's is installed when
+/// the application has installed none; with `rustls-aws-lc-rs`, reqwest
+/// falls back to aws-lc-rs by itself.
+#[cfg(feature = "rustls")]
+fn ring_unless_a_provider_is_installed() {
+    #[cfg(not(feature = "rustls-aws-lc-rs"))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Err: another thread installed one in between, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
 }
 
 #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
