@@ -180,9 +180,14 @@ fn breaking_lines(report: &str) -> Vec<String> {
 /// bumped as needed (dependents of a bumped crate by a patch at least),
 /// and the CHANGELOG entries written.
 fn bump(root: &Path, report: &str) -> Result<Vec<Bumped>> {
-    let mut bumped: Vec<Bumped> = Vec::new();
+    // Every listing first: a version written into a manifest makes the
+    // lock file stale until it is refreshed below.
+    let mut listings = Vec::new();
     for (package, _) in LIBRARY_CRATES {
-        let current = api::listing(root, package)?;
+        listings.push((package, api::listing(root, package)?));
+    }
+    let mut bumped: Vec<Bumped> = Vec::new();
+    for (package, current) in listings {
         write_snapshot(root, package, &current)?;
         let baseline = std::fs::read_to_string(root.join(api::baseline_path(package)))
             .with_context(|| format!("reading {}", api::baseline_path(package)))?;
@@ -200,9 +205,6 @@ fn bump(root: &Path, report: &str) -> Result<Vec<Bumped>> {
             after = versions::patch_after(&released, &before);
             why = format!("{dependency}'s new version");
         }
-        if after != before {
-            versions::set_version(root, package, &after)?;
-        }
         bumped.push(Bumped {
             package,
             released,
@@ -213,6 +215,21 @@ fn bump(root: &Path, report: &str) -> Result<Vec<Bumped>> {
             added: verdict.added,
             removed: verdict.removed,
         });
+    }
+    for b in bumped.iter().filter(|b| b.after != b.before) {
+        versions::set_version(root, b.package, &b.after)?;
+    }
+    if bumped.iter().any(|b| b.after != b.before) {
+        // The workspace's own entries of Cargo.lock take the new versions;
+        // nothing else is updated, and nothing is fetched.
+        let status = workspace::cargo()
+            .current_dir(root)
+            .args(["update", "--workspace", "--offline", "--quiet"])
+            .status()
+            .context("running cargo update --workspace")?;
+        if !status.success() {
+            bail!("cargo update --workspace --offline failed ({status})");
+        }
     }
     let changelog_path = root.join("CHANGELOG.md");
     let mut changelog = std::fs::read_to_string(&changelog_path).context("reading CHANGELOG.md")?;
