@@ -185,19 +185,80 @@ pub fn released_version(baseline: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The commit a baseline was recorded at (`# remix-client 0.1.0 REV`): the
+/// released sources cargo-semver-checks builds its baseline from.
+pub fn released_rev(baseline: &str) -> Option<String> {
+    baseline
+        .lines()
+        .next()?
+        .strip_prefix("# ")?
+        .split(' ')
+        .nth(2)
+        .map(str::to_string)
+}
+
+/// Whether `cargo semver-checks` is installed.
+fn semver_checks_installed() -> bool {
+    workspace::cargo()
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `cargo semver-checks check-release -p PACKAGE --baseline-rev REV`: its
+/// lints (a private field added to a struct built with a literal, a variant
+/// added to an exhaustive enum, a trait method added, ...) against the
+/// released sources, judged against the version in the manifest.
+fn semver_checks(root: &Path, package: &str, rev: &str) -> Result<bool> {
+    let status = workspace::cargo()
+        .current_dir(root)
+        .args([
+            "semver-checks",
+            "check-release",
+            "--package",
+            package,
+            "--baseline-rev",
+            rev,
+        ])
+        .status()
+        .context("running cargo semver-checks")?;
+    Ok(status.success())
+}
+
+/// The commit checked out now.
+fn head_rev(root: &Path) -> Result<String> {
+    let out = std::process::Command::new("git")
+        .current_dir(root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .context("running git rev-parse HEAD")?;
+    if !out.status.success() {
+        bail!("git rev-parse HEAD failed: --record needs a git checkout (the baseline names its commit)");
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 /// `cargo xtask semver`: every library crate judged against its baseline;
 /// fails when a crate's declared version is lower than its change needs.
 /// `--record` writes the current listings as the new baselines (at a
 /// release).
 pub fn semver(root: &Path, record: bool) -> Result<bool> {
     let mut ok = true;
+    let rev = if record { Some(head_rev(root)?) } else { None };
+    let checks = !record && semver_checks_installed();
+    if !record && !checks {
+        println!(
+            "cargo-semver-checks is not installed: only the listing comparison runs (`cargo install --locked cargo-semver-checks`)"
+        );
+    }
     for (package, _) in LIBRARY_CRATES {
         let current = listing(root, package)?;
         let declared = declared_version(root, package)?;
         let path = root.join(baseline_path(package));
         if record {
             std::fs::create_dir_all(path.parent().context("api/ has a parent")?)?;
-            std::fs::write(&path, format!("# {package} {declared}\n{current}"))?;
+            let rev = rev.as_deref().unwrap_or_default();
+            std::fs::write(&path, format!("# {package} {declared} {rev}\n{current}"))?;
             println!("{package} {declared}: baseline recorded in {}", baseline_path(package));
             continue;
         }
@@ -227,6 +288,20 @@ pub fn semver(root: &Path, record: bool) -> Result<bool> {
             println!("  + {line}");
         }
         ok &= suffices;
+        if checks {
+            match released_rev(&baseline) {
+                Some(rev) => {
+                    let passed = semver_checks(root, package, &rev)?;
+                    println!(
+                        "{package}: cargo-semver-checks against {}: {}",
+                        &rev[..rev.len().min(12)],
+                        if passed { "pass" } else { "FAILED (see above)" }
+                    );
+                    ok &= passed;
+                }
+                None => println!("{package}: the baseline names no commit; cargo-semver-checks skipped"),
+            }
+        }
     }
     Ok(ok)
 }

@@ -110,11 +110,17 @@ pub fn changelog_with(changelog: &str, package: &str, version: &str, lines: &[St
     let new_section = if let Some(at) = section.find(&heading) {
         let line_end = section[at..].find('\n').map_or(section.len(), |i| at + i);
         let after_heading = section[line_end..].find("\n\n").map_or(line_end, |i| line_end + i + 2);
+        let rest = &section[after_heading..];
+        // Prose after the heading keeps a blank line from the new items.
+        let gap = if rest.starts_with("- ") || rest.is_empty() {
+            ""
+        } else {
+            "\n"
+        };
         format!(
-            "{}### {package} {version}{}{body}{}",
+            "{}### {package} {version}{}{body}{gap}{rest}",
             &section[..at],
             &section[line_end..after_heading],
-            &section[after_heading..]
         )
     } else {
         let section = section.replace("\nNothing yet.\n", "\n");
@@ -175,5 +181,11 @@ mod tests {
             "{twice}"
         );
         assert_eq!(twice.matches("### remix-raw").count(), 1);
+        let prose = "## [Unreleased]\n\n### remix-client 0.2.0\n\nBreaking:\n\n- a\n";
+        let bumped = changelog_with(prose, "remix-client", "0.2.1", &["b".into()]);
+        assert_eq!(
+            bumped,
+            "## [Unreleased]\n\n### remix-client 0.2.1\n\n- b\n\nBreaking:\n\n- a\n"
+        );
     }
 }
