@@ -26,36 +26,36 @@ impl ExtraRoots {
     }
 }
 
-#[cfg(feature = "rustls")]
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 fn backend(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
     ring_unless_a_provider_is_installed();
     builder.tls_backend_rustls()
 }
 
-/// reqwest's rustls takes the process's default crypto provider. With the
-/// `rustls` feature alone none is compiled in, so ring's is installed when
-/// the application has installed none; with `rustls-aws-lc-rs`, reqwest
-/// falls back to aws-lc-rs by itself.
-#[cfg(feature = "rustls")]
+/// reqwest's rustls takes the process's default crypto provider. With
+/// `rustls-ring` alone none is compiled in, so ring's is installed when the
+/// application has installed none; with `rustls`, reqwest falls back to
+/// aws-lc-rs by itself.
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 fn ring_unless_a_provider_is_installed() {
-    #[cfg(not(feature = "rustls-aws-lc-rs"))]
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Err: another thread installed one in between, which is as good.
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
-#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+#[cfg(all(feature = "native-tls", not(any(feature = "rustls", feature = "rustls-ring"))))]
 fn backend(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
     builder.tls_backend_native()
 }
 
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+#[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
 fn backend(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
     builder
 }
 
-#[cfg(any(feature = "rustls", feature = "native-tls"))]
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 fn merge(builder: reqwest::ClientBuilder, pems: &[Vec<u8>]) -> Result<reqwest::ClientBuilder, Error> {
     let mut certificates = Vec::new();
     for pem in pems {
@@ -72,7 +72,7 @@ fn merge(builder: reqwest::ClientBuilder, pems: &[Vec<u8>]) -> Result<reqwest::C
     Ok(builder.tls_certs_merge(certificates))
 }
 
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+#[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
 fn merge(_: reqwest::ClientBuilder, _: &[Vec<u8>]) -> Result<reqwest::ClientBuilder, Error> {
     Err(Error::config(
         Setting::RootCertificates,
@@ -81,7 +81,7 @@ fn merge(_: reqwest::ClientBuilder, _: &[Vec<u8>]) -> Result<reqwest::ClientBuil
 }
 
 /// Whether this build can speak TLS at all.
-pub(crate) const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+pub(crate) const HAS_TLS: bool = cfg!(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"));
 
 #[cfg(test)]
 mod tests {
