@@ -26,6 +26,24 @@ fn image_in(dir: &std::path::Path) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// `remix --image IMAGE --prompt p --json --base-url URL --api-key KEY`
+/// plus `extra`.
+fn remix_json(image: &str, url: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "--image",
+        image,
+        "--prompt",
+        "p",
+        "--json",
+        "--base-url",
+        url,
+        "--api-key",
+        KEY,
+    ];
+    args.extend(extra);
+    remix(&args, &[])
+}
+
 #[test]
 fn a_misspelt_flag_gets_a_suggestion() {
     let out = remix(&["--image", "x.png", "--promt", "p"], &[]);
@@ -79,22 +97,7 @@ fn download_json_reports_each_link() {
     let mock = Mock::start(&["--native", "--seed", "3"]);
     let dir = scratch("download-json");
     let image = image_in(&dir);
-    let out = remix(
-        &[
-            "--image",
-            &image,
-            "--prompt",
-            "p",
-            "--num-images",
-            "2",
-            "--json",
-            "--base-url",
-            &mock.url,
-            "--api-key",
-            KEY,
-        ],
-        &[],
-    );
+    let out = remix_json(&image, &mock.url, &["--num-images", "2"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
     let links: Vec<String> = answer["data"]
@@ -138,20 +141,7 @@ fn json_errors_are_json_on_stderr() {
     let mock = Mock::start(&["--fail-with", "402:1"]);
     let dir = scratch("json-error");
     let image = image_in(&dir);
-    let out = remix(
-        &[
-            "--image",
-            &image,
-            "--prompt",
-            "p",
-            "--json",
-            "--base-url",
-            &mock.url,
-            "--api-key",
-            KEY,
-        ],
-        &[],
-    );
+    let out = remix_json(&image, &mock.url, &[]);
     assert_eq!(out.status.code(), Some(3));
     assert!(out.stdout.is_empty());
     let stderr = text(&out.stderr);
@@ -164,20 +154,7 @@ fn json_errors_are_json_on_stderr() {
     assert!(error["request_id"].is_null(), "Ideogram's 402 body has none: {error}");
 
     let mock = Mock::start(&["--fail-with", "500:1"]);
-    let out = remix(
-        &[
-            "--image",
-            &image,
-            "--prompt",
-            "p",
-            "--json",
-            "--base-url",
-            &mock.url,
-            "--api-key",
-            KEY,
-        ],
-        &[],
-    );
+    let out = remix_json(&image, &mock.url, &[]);
     assert_eq!(out.status.code(), Some(3));
     let error: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON on stderr");
     let error = &error["error"];
