@@ -14,6 +14,7 @@
 // - json_schema_format_on_strings_and_numbers: nothing to do
 // - references_into_components: nothing to do
 // - unresolved_references: nothing to do
+// - schema_names_apart_in_rust: nothing to do
 // - text_without_carriage_returns: nothing to do
 // - parts_that_fit_openapi_3_0: nothing to do
 //

@@ -1,9 +1,3 @@
-//! Reading a spec: YAML or JSON text, OpenAPI 2.0, 3.0 or 3.1, to the typed
-//! OpenAPI 3.0 document the normalization rules and progenitor take.
-//!
-//! Every refusal is one line naming the file and the place: a line and
-//! column for a syntax error, a JSON pointer for anything after parsing.
-
 //! Reading a spec: YAML or JSON text, OpenAPI 2.0, 3.0 or 3.1, split
 //! across files or not, to the typed OpenAPI 3.0 document the
 //! normalization rules and progenitor take.
@@ -18,6 +12,7 @@ pub mod fit;
 pub mod json_schema;
 pub mod openapi31;
 pub mod refs;
+pub mod schema_names;
 pub mod swagger2;
 pub mod tree;
 

@@ -188,6 +188,13 @@ pub const RULES: &[Rule] = &[
         apply: Apply::Tree(input::refs::unresolved_references),
     },
     Rule {
+        name: "schema_names_apart_in_rust",
+        stage: Stage::Read,
+        handles: "component schemas whose names are one Rust name (`FileDTO` beside `FileDto`): the later one is \
+                  renamed (`FileDto2`), every reference follows (typify would define the type twice)",
+        apply: Apply::Tree(input::schema_names::schema_names_apart_in_rust),
+    },
+    Rule {
         name: "text_without_carriage_returns",
         stage: Stage::Read,
         handles: "carriage returns in descriptions, summaries and titles -> newlines (rustc refuses a bare CR in a \

@@ -1,0 +1,151 @@
+//! Component schemas whose names are one Rust name (`FileDTO` beside
+//! `FileDto`, `user-id` beside `UserId`): typify names each type after its
+//! schema, so both would be defined under one name and the crate would not
+//! compile (`error[E0428]`).
+
+use std::collections::HashSet;
+
+use serde_yaml::Value;
+
+use super::refs::components_schemas;
+use super::tree::{self, key_text};
+use crate::names::{self, Case};
+use crate::rules::{Changes, Context};
+
+/// The local reference to the component schema `name`.
+fn reference(name: &str) -> String {
+    format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"))
+}
+
+/// Rule: a component schema whose Rust name an earlier one has is renamed
+/// to a free one (`FileDTO` after `FileDto` becomes `FileDto2`), and every
+/// `$ref` and discriminator mapping that names it follows.
+pub fn schema_names_apart_in_rust(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    let Some(schemas) = tree::get(doc, "components")
+        .and_then(|c| tree::get(c, "schemas"))
+        .and_then(Value::as_mapping)
+    else {
+        return Vec::new();
+    };
+    let keys: Vec<String> = schemas.keys().map(key_text).collect();
+    let mut taken: HashSet<String> = HashSet::new();
+    let all_rust: HashSet<String> = keys.iter().map(|k| names::typify(k, Case::Pascal)).collect();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for key in &keys {
+        let rust = names::typify(key, Case::Pascal);
+        if taken.insert(rust.clone()) {
+            continue;
+        }
+        let free = (2..)
+            .map(|i| format!("{rust}{i}"))
+            .find(|n| !taken.contains(n) && !all_rust.contains(n) && !keys.contains(n))
+            .expect("some name is free");
+        taken.insert(free.clone());
+        renames.push((key.clone(), free));
+    }
+    if renames.is_empty() {
+        return Vec::new();
+    }
+    let Some(schemas) = components_schemas(doc) else {
+        return Vec::new();
+    };
+    let mut changes = Vec::new();
+    for (old, new) in &renames {
+        let Some(schema) = schemas
+            .iter()
+            .find(|(k, _)| key_text(k) == *old)
+            .map(|(k, _)| k.clone())
+            .and_then(|k| schemas.shift_remove(&k))
+        else {
+            continue;
+        };
+        schemas.insert(new.clone().into(), schema);
+        changes.push(format!(
+            "schema `{old}` is `{new}` (typify would name it `{}` as well as an earlier schema)",
+            names::typify(old, Case::Pascal)
+        ));
+    }
+    let moved: Vec<(String, String)> = renames.iter().map(|(o, n)| (reference(o), reference(n))).collect();
+    let follow = |target: &str| moved.iter().find(|(o, _)| o == target).map(|(_, n)| n.clone());
+    tree::rewrite_references(doc, &mut |t| follow(t));
+    rewrite_mappings(doc, &follow);
+    changes
+}
+
+/// Rewrites the values of every `discriminator.mapping` with `f`.
+fn rewrite_mappings(value: &mut Value, f: &dyn Fn(&str) -> Option<String>) {
+    match value {
+        Value::Mapping(map) => {
+            for (k, v) in map.iter_mut() {
+                if key_text(k) == "discriminator"
+                    && let Some(mapping) = tree::get_mut(v, "mapping").and_then(Value::as_mapping_mut)
+                {
+                    for (_, target) in mapping.iter_mut() {
+                        if let Some(new) = target.as_str().and_then(f) {
+                            *target = Value::String(new);
+                        }
+                    }
+                } else {
+                    rewrite_mappings(v, f);
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(|v| rewrite_mappings(v, f)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemas_one_rust_name_apart_are_renamed_and_followed() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+paths:
+  /files:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/FileDTO"}
+components:
+  schemas:
+    FileDto: {type: object, properties: {id: {type: string}}}
+    FileDTO:
+      type: object
+      properties: {name: {type: string}}
+    FileDto2: {type: string}
+    Any:
+      oneOf: [{$ref: "#/components/schemas/FileDTO"}]
+      discriminator:
+        propertyName: kind
+        mapping: {file: "#/components/schemas/FileDTO"}
+"##,
+        )
+        .unwrap();
+        let changes = schema_names_apart_in_rust(&mut doc, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec!["schema `FileDTO` is `FileDto3` (typify would name it `FileDto` as well as an earlier schema)"]
+        );
+        let schemas = tree::get(tree::get(&doc, "components").unwrap(), "schemas").unwrap();
+        let keys: Vec<String> = schemas.as_mapping().unwrap().keys().map(key_text).collect();
+        assert_eq!(keys, ["FileDto", "FileDto2", "Any", "FileDto3"]);
+        let text = serde_json::to_string(&doc).unwrap();
+        assert!(!text.contains("FileDTO"), "every reference follows: {text}");
+        assert_eq!(text.matches("#/components/schemas/FileDto3").count(), 3);
+    }
+
+    #[test]
+    fn distinct_rust_names_are_left_alone() {
+        let mut doc: Value =
+            serde_yaml::from_str("components: {schemas: {A: {type: string}, B: {type: string}}}").unwrap();
+        let before = doc.clone();
+        assert!(schema_names_apart_in_rust(&mut doc, &mut Context::default()).is_empty());
+        assert_eq!(doc, before);
+    }
+}
