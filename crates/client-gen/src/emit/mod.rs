@@ -16,7 +16,8 @@ mod wire_names;
 
 use anyhow::{Result, bail};
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::quote;
+use syn::visit_mut::VisitMut;
 use typify::TypeSpace;
 
 use crate::generate::LeftOut;
@@ -101,59 +102,130 @@ fn remove_types(file: &mut syn::File, names: &[&str]) -> Result<Vec<String>> {
         syn::Item::Impl(i) => !is_one(&i.self_ty),
         _ => true,
     });
-    let mut mentioned = std::collections::HashSet::new();
-    for item in types.1.iter() {
-        idents(item.to_token_stream(), &mut mentioned);
-    }
-    let mut referred = std::collections::HashSet::new();
+    // The syntax tree is walked, not printed to tokens: on a spec of
+    // Stripe's size printing it took two seconds.
+    let mut inside = Mentions::new(names, Look::AnyIdent);
+    types.1.iter_mut().for_each(|item| inside.visit_item_mut(item));
+    let mut outside = Mentions::new(names, Look::TypesPath);
     for item in file
         .items
-        .iter()
+        .iter_mut()
         .filter(|i| !matches!(i, syn::Item::Mod(m) if m.ident == "types"))
     {
-        type_paths(item.to_token_stream(), &mut referred);
+        outside.visit_item_mut(item);
     }
     Ok(names
         .iter()
-        .filter(|n| mentioned.contains(**n) || referred.contains(**n))
+        .filter(|n| inside.found.contains(**n) || outside.found.contains(**n))
         .map(|n| n.to_string())
         .collect())
 }
 
-/// Every identifier in `tokens`.
-fn idents(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
-    for token in tokens {
-        match token {
-            proc_macro2::TokenTree::Ident(ident) => {
-                out.insert(ident.to_string());
+/// What counts as a mention of a type name.
+#[derive(Clone, Copy)]
+enum Look {
+    /// The name anywhere (inside the `types` module).
+    AnyIdent,
+    /// `types::Name` (outside it).
+    TypesPath,
+}
+
+/// The names of `names` a syntax tree mentions, including inside macro
+/// and attribute tokens, which syn does not parse.
+struct Mentions<'a> {
+    names: &'a [&'a str],
+    look: Look,
+    found: std::collections::HashSet<String>,
+}
+
+impl<'a> Mentions<'a> {
+    fn new(names: &'a [&'a str], look: Look) -> Self {
+        Mentions {
+            names,
+            look,
+            found: Default::default(),
+        }
+    }
+
+    fn note(&mut self, ident: &proc_macro2::Ident) {
+        if let Some(name) = self.names.iter().find(|n| ident == *n) {
+            self.found.insert(name.to_string());
+        }
+    }
+
+    fn tokens(&mut self, tokens: &TokenStream) {
+        let tokens: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                proc_macro2::TokenTree::Group(group) => self.tokens(&group.stream()),
+                proc_macro2::TokenTree::Ident(ident) => match self.look {
+                    Look::AnyIdent => self.note(ident),
+                    Look::TypesPath => {
+                        if let [
+                            proc_macro2::TokenTree::Ident(module),
+                            proc_macro2::TokenTree::Punct(a),
+                            proc_macro2::TokenTree::Punct(b),
+                        ] = &tokens[i.saturating_sub(3)..i]
+                            && module == "types"
+                            && a.as_char() == ':'
+                            && b.as_char() == ':'
+                        {
+                            self.note(ident);
+                        }
+                    }
+                },
+                _ => {}
             }
-            proc_macro2::TokenTree::Group(group) => idents(group.stream(), out),
-            _ => {}
         }
     }
 }
 
-/// Every `Name` of a path `types::Name` in `tokens`.
-fn type_paths(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
-    let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
-    for w in tokens.windows(4) {
-        if let [
-            proc_macro2::TokenTree::Ident(module),
-            proc_macro2::TokenTree::Punct(a),
-            proc_macro2::TokenTree::Punct(b),
-            proc_macro2::TokenTree::Ident(ty),
-        ] = w
-            && module == "types"
-            && a.as_char() == ':'
-            && b.as_char() == ':'
-        {
-            out.insert(ty.to_string());
+impl VisitMut for Mentions<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+        if let Look::AnyIdent = self.look {
+            self.note(ident);
         }
     }
-    for token in tokens {
-        if let proc_macro2::TokenTree::Group(group) = token {
-            type_paths(group.stream(), out);
+
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if let Look::TypesPath = self.look {
+            let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+            for pair in segments.windows(2) {
+                if pair[0].ident == "types" {
+                    self.note(&pair[1].ident);
+                }
+            }
         }
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_use_path_mut(&mut self, path: &mut syn::UsePath) {
+        if let Look::TypesPath = self.look
+            && path.ident == "types"
+        {
+            let trees: Vec<&syn::UseTree> = match &*path.tree {
+                syn::UseTree::Group(group) => group.items.iter().collect(),
+                tree => vec![tree],
+            };
+            for tree in trees {
+                match tree {
+                    syn::UseTree::Name(name) => self.note(&name.ident),
+                    syn::UseTree::Rename(rename) => self.note(&rename.ident),
+                    _ => {}
+                }
+            }
+        }
+        syn::visit_mut::visit_use_path_mut(self, path);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        self.tokens(&mac.tokens);
+        syn::visit_mut::visit_macro_mut(self, mac);
+    }
+
+    fn visit_meta_list_mut(&mut self, list: &mut syn::MetaList) {
+        self.tokens(&list.tokens);
+        syn::visit_mut::visit_meta_list_mut(self, list);
     }
 }
 
@@ -184,6 +256,7 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::ToTokens;
 
     #[test]
     fn doc_attrs_fences_indented_text() {
@@ -232,5 +305,23 @@ mod tests {
             fn f(_: Vec<types::Carrier>) {}
         };
         assert_eq!(remove_types(&mut file, &["Carrier"]).unwrap(), vec!["Carrier"]);
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types { pub struct Carrier; }
+            fn f() { let _ = vec![types::Carrier]; }
+        };
+        assert_eq!(
+            remove_types(&mut file, &["Carrier"]).unwrap(),
+            vec!["Carrier"],
+            "inside a macro's tokens"
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types { pub struct Carrier; #[derive(Default)] pub struct User { #[serde(with = "x")] pub c: Option<Carrier> } }
+        };
+        assert_eq!(remove_types(&mut file, &["Carrier"]).unwrap(), vec!["Carrier"], "in a generic");
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types { pub struct Carrier; }
+            mod other { use super::types::{Carrier, Other}; }
+        };
+        assert_eq!(remove_types(&mut file, &["Carrier"]).unwrap(), vec!["Carrier"], "in a use");
     }
 }
