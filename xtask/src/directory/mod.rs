@@ -74,16 +74,7 @@ impl Args {
 
 /// Builds client-gen as `cargo xtask` runs it and returns the binary.
 fn generator() -> Result<PathBuf> {
-    let root = workspace::root()?;
-    let status = workspace::cargo()
-        .current_dir(&root)
-        .args(["build", "--quiet", "--package", "client-gen"])
-        .status()
-        .context("building client-gen")?;
-    if !status.success() {
-        bail!("building client-gen failed ({status})");
-    }
-    Ok(workspace::target_dir()?.join("debug").join("client-gen"))
+    crate::codegen::build_generator(&workspace::root()?)
 }
 
 /// Runs the directory; returns the report and whether it met `--strict`.

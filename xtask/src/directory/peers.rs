@@ -250,6 +250,8 @@ pub fn compare(specs: &[Spec], ours: &[PeerRun], our_failures: &crates::Failures
         .args([
             "build",
             "--quiet",
+            "--profile",
+            crate::codegen::GENERATOR_PROFILE,
             "--package",
             "client-gen",
             "--example",
@@ -259,7 +261,10 @@ pub fn compare(specs: &[Spec], ours: &[PeerRun], our_failures: &crates::Failures
     if !status.success() {
         bail!("building the progenitor_alone example failed");
     }
-    let example = target.join("debug").join("examples").join("progenitor_alone");
+    let example = target
+        .join(crate::codegen::GENERATOR_PROFILE)
+        .join("examples")
+        .join("progenitor_alone");
     let progenitor = progenitor(&example, specs, &dir)?;
     let others = match openapi_generator() {
         Some(generator) => Some(openapi_generator_runs(&generator, specs, &dir)?),

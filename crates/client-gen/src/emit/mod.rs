@@ -317,11 +317,19 @@ mod tests {
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub struct Carrier; #[derive(Default)] pub struct User { #[serde(with = "x")] pub c: Option<Carrier> } }
         };
-        assert_eq!(remove_types(&mut file, &["Carrier"]).unwrap(), vec!["Carrier"], "in a generic");
+        assert_eq!(
+            remove_types(&mut file, &["Carrier"]).unwrap(),
+            vec!["Carrier"],
+            "in a generic"
+        );
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub struct Carrier; }
             mod other { use super::types::{Carrier, Other}; }
         };
-        assert_eq!(remove_types(&mut file, &["Carrier"]).unwrap(), vec!["Carrier"], "in a use");
+        assert_eq!(
+            remove_types(&mut file, &["Carrier"]).unwrap(),
+            vec!["Carrier"],
+            "in a use"
+        );
     }
 }
