@@ -148,6 +148,7 @@ fn run(args: &Args) -> Result<()> {
             .clone()
             .unwrap_or_else(|| "cargo xtask generate".to_string()),
         strict: args.strict,
+        exiting: true,
     };
     let generated = generate_file(&args.spec, &options)?;
     if args.timings {

@@ -12,6 +12,7 @@ fn options(name: &str) -> Options {
         spec_name: name.to_string(),
         command: "cargo xtask generate".to_string(),
         strict: true,
+        exiting: false,
     }
 }
 

@@ -27,6 +27,7 @@ fn options(name: &str) -> Options {
         spec_name: name.to_string(),
         command: FIX_COMMAND.to_string(),
         strict: true,
+        exiting: false,
     }
 }
 

@@ -3,7 +3,9 @@
 //! parallelism), each error put to the crate it is in.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::Stdio;
 
 use anyhow::{Context, Result};
 
@@ -36,21 +38,36 @@ pub fn check(dir: &Path, names: &[String], target: &Path, lock: &Path) -> Result
         names.len(),
         target.display()
     );
-    let output = workspace::cargo()
+    let mut child = workspace::cargo()
         .current_dir(dir)
         .args(["check", "--workspace", "--keep-going", "--message-format", "short"])
         .env("CARGO_TARGET_DIR", target)
-        .output()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .context("running cargo check")?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = child.stderr.take().context("cargo check's stderr")?;
+    // Read as cargo writes it, so that a run of hours shows where it is and
+    // each failing crate as soon as it fails.
+    let mut lines = Vec::new();
     let mut failures = Failures::new();
-    for line in stderr.lines() {
+    let mut started = 0;
+    for line in BufReader::new(stderr).lines() {
+        let line = line.context("reading cargo check's output")?;
+        if let Some(rest) = line.trim_start().strip_prefix("Checking ")
+            && let Some(name) = rest.split_whitespace().next()
+            && names.iter().any(|n| n == name)
+        {
+            started += 1;
+            eprintln!("[check {started}/{}] {name}", names.len());
+        }
         if let Some(rest) = line.strip_prefix("crates/")
             && let Some((name, _)) = rest.split_once('/')
             && line.contains(": error")
         {
             let errors = failures.entry(name.to_string()).or_default();
             if errors.len() < 3 {
+                eprintln!("[check] {name} does not compile: {line}");
                 errors.push(line.to_string());
             }
         }
@@ -59,9 +76,11 @@ pub fn check(dir: &Path, names: &[String], target: &Path, lock: &Path) -> Result
         {
             failures.entry(name.to_string()).or_default();
         }
+        lines.push(line);
     }
-    if !output.status.success() && failures.is_empty() {
-        let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
+    let status = child.wait().context("waiting for cargo check")?;
+    if !status.success() && failures.is_empty() {
+        let tail: Vec<&str> = lines.iter().rev().take(20).map(String::as_str).collect();
         failures.insert(
             "(cargo)".to_string(),
             tail.into_iter().rev().map(str::to_string).collect(),

@@ -11,6 +11,7 @@
 mod bodies;
 mod client;
 mod content_types;
+mod http_methods;
 mod methods;
 mod wire_names;
 
@@ -47,6 +48,9 @@ pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSp
         wire_names::patch(file, &method, name).map_err(|e| fail(&name.operation_id, e))?;
     }
     methods::patch(file, &context.multipart)?;
+    if http_methods::needed(&normalized.spec) {
+        http_methods::patch(file);
+    }
     for (operation_id, content_type) in &context.content_types {
         let method = content_types::method_of(operation_id);
         content_types::patch(file, &method, content_type).map_err(|e| fail(operation_id, e))?;

@@ -72,6 +72,108 @@ pub fn schema_names_apart_in_rust(doc: &mut Value, _ctx: &mut Context) -> Change
     changes
 }
 
+/// Where an inline schema that typify names after its place is: the
+/// component, its property, and whether it is the property's `items`.
+struct Inline {
+    component: String,
+    property: String,
+    items: bool,
+    name: String,
+}
+
+/// The inline property schemas (and property `items`) of the components
+/// whose typify names (`{Component}{Property}`, `…Item`) a component has.
+fn clashing_inlines(schemas: &serde_yaml::Mapping, rust: &HashSet<String>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for (key, schema) in schemas {
+        let component = key_text(key);
+        let parent = names::typify(&component, Case::Pascal);
+        let Some(properties) = tree::get(schema, "properties").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for (prop, sub) in properties {
+            let property = key_text(prop);
+            let inline =
+                |v: &Value| v.is_mapping() && tree::get(v, "$ref").is_none() && tree::get(v, "title").is_none();
+            let name = names::typify(&format!("{parent}_{property}"), Case::Pascal);
+            if inline(sub) && rust.contains(&name) {
+                out.push(Inline {
+                    component: component.clone(),
+                    property: property.clone(),
+                    items: false,
+                    name,
+                });
+            } else if let Some(items) = tree::get(sub, "items").filter(|v| inline(v)) {
+                let name = names::typify(&format!("{parent}_{property}_item"), Case::Pascal);
+                if rust.contains(&name) {
+                    out.push(Inline {
+                        component: component.clone(),
+                        property,
+                        items: true,
+                        name,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Rule: an inline schema of a component's property (or of its `items`)
+/// whose typify name another component has (`Classification.template`
+/// is `ClassificationTemplate`, beside the component of that name) moves
+/// into the components under a free name (`ClassificationTemplate2`) and
+/// is referred to there; typify would define both under one name.
+pub fn inline_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    let Some(schemas) = tree::get(doc, "components")
+        .and_then(|c| tree::get(c, "schemas"))
+        .and_then(Value::as_mapping)
+    else {
+        return Vec::new();
+    };
+    let mut taken: HashSet<String> = schemas
+        .keys()
+        .map(|k| names::typify(&key_text(k), Case::Pascal))
+        .collect();
+    let clashes = clashing_inlines(schemas, &taken);
+    let Some(schemas) = components_schemas(doc) else {
+        return Vec::new();
+    };
+    let mut changes = Vec::new();
+    for clash in clashes {
+        let free = (2..)
+            .map(|i| format!("{}{i}", clash.name))
+            .find(|n| !taken.contains(n))
+            .expect("some name is free");
+        taken.insert(free.clone());
+        let Some(slot) = schemas
+            .iter_mut()
+            .find(|(k, _)| key_text(k) == clash.component)
+            .and_then(|(_, s)| tree::get_mut(s, "properties"))
+            .and_then(|p| tree::get_mut(p, &clash.property))
+            .and_then(|p| {
+                if clash.items {
+                    tree::get_mut(p, "items")
+                } else {
+                    Some(p)
+                }
+            })
+        else {
+            continue;
+        };
+        let mut reference = serde_yaml::Mapping::new();
+        reference.insert("$ref".into(), self::reference(&free).into());
+        let schema = std::mem::replace(slot, Value::Mapping(reference));
+        schemas.insert(free.clone().into(), schema);
+        let place = if clash.items { "its items" } else { "its schema" };
+        changes.push(format!(
+            "{}.{}: {place} -> components.schemas.{free} (typify would name it {}, a component's name)",
+            clash.component, clash.property, clash.name
+        ));
+    }
+    changes
+}
+
 /// Rewrites the values of every `discriminator.mapping` with `f`.
 fn rewrite_mappings(value: &mut Value, f: &dyn Fn(&str) -> Option<String>) {
     match value {
@@ -138,6 +240,51 @@ components:
         let text = serde_json::to_string(&doc).unwrap();
         assert!(!text.contains("FileDTO"), "every reference follows: {text}");
         assert_eq!(text.matches("#/components/schemas/FileDto3").count(), 3);
+    }
+
+    #[test]
+    fn inline_schemas_named_like_a_component_move_into_the_components() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+components:
+  schemas:
+    ClassificationTemplate: {type: object, properties: {type: {type: string}}}
+    Classification:
+      type: object
+      properties:
+        template: {type: string, enum: [a, b]}
+        tags: {type: array, items: {type: object, properties: {x: {type: string}}}}
+        other: {type: string, enum: [c]}
+        titled: {title: Named, type: string, enum: [d]}
+    ClassificationTagsItem: {type: string}
+    ClassificationTitled: {type: string}
+"##,
+        )
+        .unwrap();
+        let changes = inline_names_apart_from_components(&mut doc, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "Classification.template: its schema -> components.schemas.ClassificationTemplate2 (typify would name it ClassificationTemplate, a component's name)",
+                "Classification.tags: its items -> components.schemas.ClassificationTagsItem2 (typify would name it ClassificationTagsItem, a component's name)",
+            ]
+        );
+        let schemas = tree::get(tree::get(&doc, "components").unwrap(), "schemas").unwrap();
+        let properties = tree::get(tree::get(schemas, "Classification").unwrap(), "properties").unwrap();
+        assert_eq!(
+            tree::get_str(tree::get(properties, "template").unwrap(), "$ref"),
+            Some("#/components/schemas/ClassificationTemplate2")
+        );
+        let moved = tree::get(schemas, "ClassificationTemplate2").unwrap();
+        assert_eq!(tree::get_str(moved, "type"), Some("string"), "the schema itself moved");
+        assert!(
+            tree::get(tree::get(properties, "other").unwrap(), "enum").is_some(),
+            "no clash, left inline"
+        );
+        assert!(
+            tree::get(tree::get(properties, "titled").unwrap(), "enum").is_some(),
+            "a title names it"
+        );
     }
 
     #[test]

@@ -195,6 +195,14 @@ pub const RULES: &[Rule] = &[
         apply: Apply::Tree(input::schema_names::schema_names_apart_in_rust),
     },
     Rule {
+        name: "inline_names_apart_from_components",
+        stage: Stage::Read,
+        handles: "an inline schema of a component's property (or its `items`) that typify would name like another \
+                  component (`Classification.template` beside `ClassificationTemplate`) moves into the components \
+                  under a free name (typify would define the type twice)",
+        apply: Apply::Tree(input::schema_names::inline_names_apart_from_components),
+    },
+    Rule {
         name: "text_without_carriage_returns",
         stage: Stage::Read,
         handles: "carriage returns in descriptions, summaries and titles -> newlines (rustc refuses a bare CR in a \
