@@ -103,7 +103,7 @@ fn clashing_inlines(schemas: &serde_yaml::Mapping, rust: &HashSet<String>) -> Ve
                     items: false,
                     name,
                 });
-            } else if let Some(items) = tree::get(sub, "items").filter(|v| inline(v)) {
+            } else if tree::get(sub, "items").is_some_and(inline) {
                 let name = names::typify(&format!("{parent}_{property}_item"), Case::Pascal);
                 if rust.contains(&name) {
                     out.push(Inline {
