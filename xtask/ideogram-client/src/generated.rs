@@ -16,6 +16,7 @@
 // - unresolved_references: nothing to do
 // - schema_names_apart_in_rust: nothing to do
 // - inline_names_apart_from_components: nothing to do
+// - property_names_apart_in_rust: nothing to do
 // - text_without_carriage_returns: nothing to do
 // - parts_that_fit_openapi_3_0: nothing to do
 //

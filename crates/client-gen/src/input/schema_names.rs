@@ -174,6 +174,56 @@ pub fn inline_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -
     changes
 }
 
+/// The first two properties of `schema` that typify would give one field
+/// name (`prefs/background` and `prefs_background`, `_id` and `id`), with
+/// that name. A `required` name that is not among the properties is one
+/// too: typify declares it, as any JSON.
+fn clashing_fields(schema: &Value) -> Option<(String, String, String)> {
+    let properties = tree::get(schema, "properties")?.as_mapping()?;
+    let mut keys: Vec<String> = properties.keys().map(key_text).collect();
+    let required = tree::get(schema, "required").and_then(Value::as_sequence);
+    for name in required.into_iter().flatten().filter_map(Value::as_str) {
+        if !keys.iter().any(|k| k == name) {
+            keys.push(name.to_string());
+        }
+    }
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for key in keys {
+        let field = names::typify(&key, Case::Snake);
+        if let Some(first) = seen.get(&field) {
+            return Some((first.clone(), key, field));
+        }
+        seen.insert(field, key);
+    }
+    None
+}
+
+/// Rule: an object schema two of whose properties are one Rust field name
+/// (`prefs/background` beside `prefs_background`) becomes any JSON, its
+/// description kept: typify would declare the field twice, and renaming
+/// either would change what goes on the wire.
+pub fn property_names_apart_in_rust(doc: &mut Value, ctx: &mut Context) -> Changes {
+    let mut degraded = Vec::new();
+    tree::visit_document_schemas(doc, &mut |at, schema| {
+        let Some((first, second, field)) = clashing_fields(schema) else {
+            return;
+        };
+        let mut any = serde_yaml::Mapping::new();
+        if let Some(description) = tree::get(schema, "description").cloned() {
+            any.insert("description".into(), description);
+        }
+        *schema = Value::Mapping(any);
+        let reason = format!("properties `{first}` and `{second}` are one Rust field, `{field}`");
+        degraded.push((at.to_string(), reason));
+    });
+    let mut changes = Vec::new();
+    for (at, reason) in degraded {
+        changes.push(format!("{at}: any JSON ({reason})"));
+        ctx.type_as_any(&at, &reason);
+    }
+    changes
+}
+
 /// Rewrites the values of every `discriminator.mapping` with `f`.
 fn rewrite_mappings(value: &mut Value, f: &dyn Fn(&str) -> Option<String>) {
     match value {
@@ -285,6 +335,40 @@ components:
             tree::get(tree::get(properties, "titled").unwrap(), "enum").is_some(),
             "a title names it"
         );
+    }
+
+    #[test]
+    fn objects_with_two_properties_of_one_field_name_become_any_json() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+components:
+  schemas:
+    Board:
+      description: A board.
+      type: object
+      properties:
+        prefs/background: {type: string}
+        prefs_background: {type: string}
+    Fine: {type: object, properties: {id: {type: string}, name: {type: string}}, required: [id]}
+    Newsletter: {type: object, properties: {_id: {type: string}}, required: [id]}
+"##,
+        )
+        .unwrap();
+        let mut ctx = Context::default();
+        let changes = property_names_apart_in_rust(&mut doc, &mut ctx);
+        assert_eq!(
+            changes,
+            vec![
+                "/components/schemas/Board: any JSON (properties `prefs/background` and `prefs_background` are one Rust field, `prefs_background`)",
+                "/components/schemas/Newsletter: any JSON (properties `_id` and `id` are one Rust field, `id`)",
+            ]
+        );
+        let schemas = tree::get(tree::get(&doc, "components").unwrap(), "schemas").unwrap();
+        let board = tree::get(schemas, "Board").unwrap();
+        assert_eq!(tree::get_str(board, "description"), Some("A board."));
+        assert!(tree::get(board, "properties").is_none());
+        assert!(tree::get(tree::get(schemas, "Fine").unwrap(), "properties").is_some());
+        assert_eq!(ctx.untyped.len(), 2, "named among the schemas typed as any JSON");
     }
 
     #[test]

@@ -203,6 +203,14 @@ pub const RULES: &[Rule] = &[
         apply: Apply::Tree(input::schema_names::inline_names_apart_from_components),
     },
     Rule {
+        name: "property_names_apart_in_rust",
+        stage: Stage::Read,
+        handles: "an object two of whose properties are one Rust field (`prefs/background` beside \
+                  `prefs_background`, `_id` beside `id`) becomes any JSON where it is, its description kept \
+                  (typify would declare the field twice; renaming either would change the wire)",
+        apply: Apply::Tree(input::schema_names::property_names_apart_in_rust),
+    },
+    Rule {
         name: "text_without_carriage_returns",
         stage: Stage::Read,
         handles: "carriage returns in descriptions, summaries and titles -> newlines (rustc refuses a bare CR in a \
