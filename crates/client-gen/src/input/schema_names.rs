@@ -81,6 +81,28 @@ struct Inline {
     name: String,
 }
 
+/// Whether typify makes a type of its own, named after the place, for the
+/// inline schema `v`: an enum, an object with properties, a union or an
+/// intersection of several. A wrapper (`anyOf: [$ref]`, nullable) or a
+/// plain string or number is no type of its own, so it cannot clash.
+fn makes_a_named_type(v: &Value) -> bool {
+    if !v.is_mapping() || tree::get(v, "$ref").is_some() || tree::get(v, "title").is_some() {
+        return false;
+    }
+    let several = |key: &str| {
+        tree::get(v, key)
+            .and_then(Value::as_sequence)
+            .is_some_and(|s| s.len() > 1)
+    };
+    tree::get(v, "enum").is_some()
+        || tree::get(v, "properties")
+            .and_then(Value::as_mapping)
+            .is_some_and(|p| !p.is_empty())
+        || several("oneOf")
+        || several("anyOf")
+        || several("allOf")
+}
+
 /// The inline property schemas (and property `items`) of the components
 /// whose typify names (`{Component}{Property}`, `…Item`) a component has.
 fn clashing_inlines(schemas: &serde_yaml::Mapping, rust: &HashSet<String>) -> Vec<Inline> {
@@ -93,8 +115,7 @@ fn clashing_inlines(schemas: &serde_yaml::Mapping, rust: &HashSet<String>) -> Ve
         };
         for (prop, sub) in properties {
             let property = key_text(prop);
-            let inline =
-                |v: &Value| v.is_mapping() && tree::get(v, "$ref").is_none() && tree::get(v, "title").is_none();
+            let inline = makes_a_named_type;
             let name = names::typify(&format!("{parent}_{property}"), Case::Pascal);
             if inline(sub) && rust.contains(&name) {
                 out.push(Inline {
@@ -305,9 +326,11 @@ components:
         template: {type: string, enum: [a, b]}
         tags: {type: array, items: {type: object, properties: {x: {type: string}}}}
         other: {type: string, enum: [c]}
+        wrapped: {anyOf: [{$ref: "#/components/schemas/ClassificationTemplate"}], nullable: true}
         titled: {title: Named, type: string, enum: [d]}
     ClassificationTagsItem: {type: string}
     ClassificationTitled: {type: string}
+    ClassificationWrapped: {type: string}
 "##,
         )
         .unwrap();
@@ -334,6 +357,10 @@ components:
         assert!(
             tree::get(tree::get(properties, "titled").unwrap(), "enum").is_some(),
             "a title names it"
+        );
+        assert!(
+            tree::get(tree::get(properties, "wrapped").unwrap(), "anyOf").is_some(),
+            "a wrapper is no type of its own"
         );
     }
 
