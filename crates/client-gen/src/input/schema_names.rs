@@ -89,10 +89,26 @@ fn makes_a_named_type(v: &Value) -> bool {
     if !v.is_mapping() || tree::get(v, "$ref").is_some() || tree::get(v, "title").is_some() {
         return false;
     }
+    // Members that only annotate (`allOf: [$ref, {description}]`, as AWS
+    // writes a documented reference) make no type.
+    const ANNOTATIONS: [&str; 8] = [
+        "description",
+        "title",
+        "example",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+    ];
+    let substantive = |m: &Value| {
+        m.as_mapping()
+            .is_some_and(|m| m.keys().any(|k| !ANNOTATIONS.contains(&key_text(k).as_str())))
+    };
     let several = |key: &str| {
         tree::get(v, key)
             .and_then(Value::as_sequence)
-            .is_some_and(|s| s.len() > 1)
+            .is_some_and(|s| s.iter().filter(|m| substantive(m)).count() > 1)
     };
     tree::get(v, "enum").is_some()
         || tree::get(v, "properties")
@@ -327,10 +343,12 @@ components:
         tags: {type: array, items: {type: object, properties: {x: {type: string}}}}
         other: {type: string, enum: [c]}
         wrapped: {anyOf: [{$ref: "#/components/schemas/ClassificationTemplate"}], nullable: true}
+        documented: {allOf: [{$ref: "#/components/schemas/ClassificationTemplate"}, {description: A template.}]}
         titled: {title: Named, type: string, enum: [d]}
     ClassificationTagsItem: {type: string}
     ClassificationTitled: {type: string}
     ClassificationWrapped: {type: string}
+    ClassificationDocumented: {type: string}
 "##,
         )
         .unwrap();
@@ -361,6 +379,10 @@ components:
         assert!(
             tree::get(tree::get(properties, "wrapped").unwrap(), "anyOf").is_some(),
             "a wrapper is no type of its own"
+        );
+        assert!(
+            tree::get(tree::get(properties, "documented").unwrap(), "allOf").is_some(),
+            "nor is a documented reference"
         );
     }
 
