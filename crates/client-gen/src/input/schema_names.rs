@@ -105,18 +105,22 @@ fn makes_a_named_type(v: &Value) -> bool {
         m.as_mapping()
             .is_some_and(|m| m.keys().any(|k| !ANNOTATIONS.contains(&key_text(k).as_str())))
     };
-    let several = |key: &str| {
-        tree::get(v, key)
+    // Several members are a type; one is, if it is one itself (Box's
+    // `allOf: [{oneOf: [...]}, {description}]`).
+    let composes = |key: &str| {
+        let members: Vec<&Value> = tree::get(v, key)
             .and_then(Value::as_sequence)
-            .is_some_and(|s| s.iter().filter(|m| substantive(m)).count() > 1)
+            .map(|s| s.iter().filter(|m| substantive(m)).collect())
+            .unwrap_or_default();
+        members.len() > 1 || members.first().is_some_and(|m| makes_a_named_type(m))
     };
     tree::get(v, "enum").is_some()
         || tree::get(v, "properties")
             .and_then(Value::as_mapping)
             .is_some_and(|p| !p.is_empty())
-        || several("oneOf")
-        || several("anyOf")
-        || several("allOf")
+        || composes("oneOf")
+        || composes("anyOf")
+        || composes("allOf")
 }
 
 /// The inline property schemas (and property `items`) of the components
@@ -344,11 +348,13 @@ components:
         other: {type: string, enum: [c]}
         wrapped: {anyOf: [{$ref: "#/components/schemas/ClassificationTemplate"}], nullable: true}
         documented: {allOf: [{$ref: "#/components/schemas/ClassificationTemplate"}, {description: A template.}]}
+        source: {allOf: [{oneOf: [{$ref: "#/components/schemas/A"}, {$ref: "#/components/schemas/B"}]}, {description: Who.}]}
         titled: {title: Named, type: string, enum: [d]}
     ClassificationTagsItem: {type: string}
     ClassificationTitled: {type: string}
     ClassificationWrapped: {type: string}
     ClassificationDocumented: {type: string}
+    ClassificationSource: {type: string}
 "##,
         )
         .unwrap();
@@ -358,6 +364,7 @@ components:
             vec![
                 "Classification.template: its schema -> components.schemas.ClassificationTemplate2 (typify would name it ClassificationTemplate, a component's name)",
                 "Classification.tags: its items -> components.schemas.ClassificationTagsItem2 (typify would name it ClassificationTagsItem, a component's name)",
+                "Classification.source: its schema -> components.schemas.ClassificationSource2 (typify would name it ClassificationSource, a component's name)",
             ]
         );
         let schemas = tree::get(tree::get(&doc, "components").unwrap(), "schemas").unwrap();
