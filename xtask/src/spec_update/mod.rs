@@ -52,6 +52,9 @@ pub struct Bumped {
     pub verdict: api::Bump,
     /// Why it moved: its API changed, or a dependency it is released with.
     pub why: String,
+    /// What this update added to the crate's API, and removed or changed:
+    /// the accepted listing before it against the one after (the release
+    /// may be further back; the verdict is against the release).
     pub added: Vec<String>,
     pub removed: Vec<String>,
 }
@@ -188,6 +191,8 @@ fn bump(root: &Path, report: &str) -> Result<Vec<Bumped>> {
     }
     let mut bumped: Vec<Bumped> = Vec::new();
     for (package, current) in listings {
+        let previous = accepted_snapshot(root, package).unwrap_or_else(|| current.clone());
+        let this_update = api::judge(package, &previous, &current);
         write_snapshot(root, package, &current)?;
         let baseline = std::fs::read_to_string(root.join(api::baseline_path(package)))
             .with_context(|| format!("reading {}", api::baseline_path(package)))?;
@@ -212,8 +217,8 @@ fn bump(root: &Path, report: &str) -> Result<Vec<Bumped>> {
             after,
             verdict: verdict.bump,
             why,
-            added: verdict.added,
-            removed: verdict.removed,
+            added: this_update.added,
+            removed: this_update.removed,
         });
     }
     for b in bumped.iter().filter(|b| b.after != b.before) {
@@ -239,6 +244,14 @@ fn bump(root: &Path, report: &str) -> Result<Vec<Bumped>> {
     }
     std::fs::write(&changelog_path, changelog).context("writing CHANGELOG.md")?;
     Ok(bumped)
+}
+
+/// The accepted snapshot of `package`'s API before this update (the
+/// listing without insta's header), if there is one.
+fn accepted_snapshot(root: &Path, package: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(format!("xtask/tests/snapshots/api__{package}.snap"))).ok()?;
+    let body = text.strip_prefix("---\n")?.split_once("\n---\n")?.1;
+    Some(body.to_string())
 }
 
 /// Writes `listing` as the accepted snapshot of `package`'s API (what the
@@ -293,5 +306,29 @@ fn ready(root: &Path) -> Result<ExitCode> {
     } else {
         println!("==> NOT ready to commit: {} failed", failed.join(", "));
         Ok(ExitCode::FAILURE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_update_is_judged_against_the_listing_accepted_before_it() {
+        let root = workspace::target_dir()
+            .unwrap()
+            .join("tmp")
+            .join("spec-update-snapshot");
+        let folder = root.join("xtask/tests/snapshots");
+        std::fs::create_dir_all(&folder).unwrap();
+        let before = "pub struct remix_client::Kept\npub fn remix_client::gone()\n";
+        write_snapshot(&root, "remix-client", before).unwrap();
+        let previous = accepted_snapshot(&root, "remix-client").unwrap();
+        assert_eq!(previous, before, "insta's header is not part of the listing");
+        let after = "pub struct remix_client::Kept\npub fn remix_client::new()\n";
+        let verdict = api::judge("remix-client", &previous, after);
+        assert_eq!(verdict.removed, vec!["pub fn remix_client::gone()"]);
+        assert_eq!(verdict.added, vec!["pub fn remix_client::new()"]);
+        assert!(accepted_snapshot(&root, "no-such-crate").is_none());
     }
 }

@@ -106,13 +106,15 @@ pub fn body(report: &str, bumped: &[Bumped], summary: &serde_json::Value, old_ha
     let client = bumped.iter().find(|b| b.package == "remix-client");
     match client {
         Some(c) if !c.removed.is_empty() => {
-            out.push_str("1. **remix-client users must change their code**: these public items were removed or changed:\n");
+            out.push_str(
+                "1. **remix-client users must change their code**: this update removed or changed these public items:\n",
+            );
             for item in c.removed.iter().take(MOST_ITEMS) {
                 let _ = writeln!(out, "   - `{item}`");
             }
         }
         _ => out.push_str(
-            "1. remix-client's public API is unchanged: its users change nothing (remix-raw's breaking changes, if any, stop there).\n",
+            "1. This update leaves remix-client's public API as it was: its users change nothing (remix-raw's breaking changes, if any, stop there).\n",
         ),
     }
     out.push_str(
