@@ -16,6 +16,8 @@
 // - unresolved_references: nothing to do
 // - schema_names_apart_in_rust: nothing to do
 // - inline_names_apart_from_components: nothing to do
+// - merged_names_apart_from_components: nothing to do
+// - nullable_titles_apart_from_components: nothing to do
 // - property_names_apart_in_rust: nothing to do
 // - text_without_carriage_returns: nothing to do
 // - parts_that_fit_openapi_3_0: nothing to do
@@ -50,6 +52,7 @@
 // - default_response_means_errors:
 //     PUT /documents (put_documents): default -> 4XX, 5XX
 //     GET /reports (list_reports): default -> 4XX, 5XX
+// - upgrade_errors_progenitor_can_print: nothing to do
 // - one_body_type_per_response_class: nothing to do
 // - drop_bodiless_responses_beside_typed:
 //     POST /albums/{album_id}/photos (upload_photos): error 400, 429 without that body dropped beside the typed Problem; they arrive as Error::UnexpectedResponse

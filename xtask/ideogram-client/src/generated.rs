@@ -16,6 +16,8 @@
 // - unresolved_references: nothing to do
 // - schema_names_apart_in_rust: nothing to do
 // - inline_names_apart_from_components: nothing to do
+// - merged_names_apart_from_components: nothing to do
+// - nullable_titles_apart_from_components: nothing to do
 // - property_names_apart_in_rust: nothing to do
 // - text_without_carriage_returns: nothing to do
 // - parts_that_fit_openapi_3_0: nothing to do
@@ -86,6 +88,7 @@
 // - drop_encoding_from_responses: nothing to do
 // - type_schemaless_json_responses: nothing to do
 // - default_response_means_errors: nothing to do
+// - upgrade_errors_progenitor_can_print: nothing to do
 // - one_body_type_per_response_class: nothing to do
 // - drop_bodiless_responses_beside_typed:
 //     POST /describe (post_describe): error 400, 429 without that body dropped beside the typed ImageSafetyError; they arrive as Error::UnexpectedResponse

@@ -10,6 +10,7 @@
 pub mod bundle;
 pub mod fit;
 pub mod json_schema;
+pub mod merged_names;
 pub mod openapi31;
 pub mod refs;
 pub mod schema_names;

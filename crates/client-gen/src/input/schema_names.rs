@@ -43,6 +43,22 @@ pub fn schema_names_apart_in_rust(doc: &mut Value, _ctx: &mut Context) -> Change
         taken.insert(free.clone());
         renames.push((key.clone(), free));
     }
+    rename_components(doc, &renames, &|old| {
+        format!(
+            "typify would name it `{}` as well as an earlier schema",
+            names::typify(old, Case::Pascal)
+        )
+    })
+}
+
+/// Renames the component schemas `renames` (old key, new key) and makes
+/// every `$ref` and discriminator mapping follow; one change each, `why`
+/// giving its reason.
+pub(super) fn rename_components(
+    doc: &mut Value,
+    renames: &[(String, String)],
+    why: &dyn Fn(&str) -> String,
+) -> Changes {
     if renames.is_empty() {
         return Vec::new();
     }
@@ -50,7 +66,7 @@ pub fn schema_names_apart_in_rust(doc: &mut Value, _ctx: &mut Context) -> Change
         return Vec::new();
     };
     let mut changes = Vec::new();
-    for (old, new) in &renames {
+    for (old, new) in renames {
         let Some(schema) = schemas
             .iter()
             .find(|(k, _)| key_text(k) == *old)
@@ -60,10 +76,7 @@ pub fn schema_names_apart_in_rust(doc: &mut Value, _ctx: &mut Context) -> Change
             continue;
         };
         schemas.insert(new.clone().into(), schema);
-        changes.push(format!(
-            "schema `{old}` is `{new}` (typify would name it `{}` as well as an earlier schema)",
-            names::typify(old, Case::Pascal)
-        ));
+        changes.push(format!("schema `{old}` is `{new}` ({})", why(old)));
     }
     let moved: Vec<(String, String)> = renames.iter().map(|(o, n)| (reference(o), reference(n))).collect();
     let follow = |target: &str| moved.iter().find(|(o, _)| o == target).map(|(_, n)| n.clone());
@@ -73,34 +86,49 @@ pub fn schema_names_apart_in_rust(doc: &mut Value, _ctx: &mut Context) -> Change
 }
 
 /// Where an inline schema that typify names after its place is: the
-/// component, its property, and whether it is the property's `items`.
+/// component, the steps to the property (`properties/x`, or through an
+/// inline `allOf` member, `allOf/0/properties/x`), and whether it is the
+/// property's `items`.
 struct Inline {
     component: String,
-    property: String,
+    steps: Vec<String>,
+    /// The property, or none for the component's own `items`.
+    property: Option<String>,
     items: bool,
     name: String,
+    /// The component the schema is a verbatim copy of, by its title.
+    copy_of: Option<String>,
 }
+
+/// Keys that only annotate a schema: they change no type.
+pub(super) const ANNOTATIONS: [&str; 8] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+];
 
 /// Whether typify makes a type of its own, named after the place, for the
 /// inline schema `v`: an enum, an object with properties, a union or an
 /// intersection of several. A wrapper (`anyOf: [$ref]`, nullable) or a
 /// plain string or number is no type of its own, so it cannot clash.
 fn makes_a_named_type(v: &Value) -> bool {
-    if !v.is_mapping() || tree::get(v, "$ref").is_some() || tree::get(v, "title").is_some() {
+    tree::get(v, "title").is_none() && makes_a_type(v)
+}
+
+/// Whether typify makes a type of its own for `v`, however it names it:
+/// an enum, an object with properties, a string with a length or a pattern
+/// (a newtype), a union or an intersection of several.
+fn makes_a_type(v: &Value) -> bool {
+    if !v.is_mapping() || tree::get(v, "$ref").is_some() {
         return false;
     }
     // Members that only annotate (`allOf: [$ref, {description}]`, as AWS
     // writes a documented reference) make no type.
-    const ANNOTATIONS: [&str; 8] = [
-        "description",
-        "title",
-        "example",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "nullable",
-    ];
     let substantive = |m: &Value| {
         m.as_mapping()
             .is_some_and(|m| m.keys().any(|k| !ANNOTATIONS.contains(&key_text(k).as_str())))
@@ -114,7 +142,12 @@ fn makes_a_named_type(v: &Value) -> bool {
             .unwrap_or_default();
         members.len() > 1 || members.first().is_some_and(|m| makes_a_named_type(m))
     };
+    let constrained_string = tree::get_str(v, "type") == Some("string")
+        && ["minLength", "maxLength", "pattern"]
+            .iter()
+            .any(|k| tree::get(v, k).is_some());
     tree::get(v, "enum").is_some()
+        || constrained_string
         || tree::get(v, "properties")
             .and_then(Value::as_mapping)
             .is_some_and(|p| !p.is_empty())
@@ -123,41 +156,136 @@ fn makes_a_named_type(v: &Value) -> bool {
         || composes("allOf")
 }
 
-/// The inline property schemas (and property `items`) of the components
-/// whose typify names (`{Component}{Property}`, `…Item`) a component has.
-fn clashing_inlines(schemas: &serde_yaml::Mapping, rust: &HashSet<String>) -> Vec<Inline> {
+/// `v` without the annotations at its top.
+fn unannotated(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(m) = v.as_mapping_mut() {
+        m.retain(|k, _| !ANNOTATIONS.contains(&key_text(k).as_str()));
+    }
+    v
+}
+
+/// Whether typify names the inline schema `v` after its place: it makes a
+/// type, and has no title, or one of the `untitled` (which a later rule
+/// drops or makes a reference of, so its place names it after all).
+fn named_after_its_place(v: &Value, untitled: &HashSet<String>) -> bool {
+    match tree::get_str(v, "title") {
+        Some(title) => untitled.contains(&names::typify(title, Case::Pascal)) && makes_a_type(v),
+        None => makes_a_type(v),
+    }
+}
+
+/// The Rust names of the titles that `untitle_clashing_inline_schemas`
+/// drops: titles of inline schemas that make types, shared by schemas
+/// that differ (a component's own title aside).
+fn shared_titles(doc: &mut Value) -> HashSet<String> {
+    let mut by_title: std::collections::HashMap<String, Vec<String>> = Default::default();
+    tree::visit_document_schemas(doc, &mut |at, schema| {
+        let root = at
+            .strip_prefix("/components/schemas/")
+            .is_some_and(|rest| !rest.contains('/'));
+        if let Some(title) = tree::get_str(schema, "title").filter(|_| !root && makes_a_type(schema)) {
+            let contents = by_title.entry(names::typify(title, Case::Pascal)).or_default();
+            let content = serde_json::to_string(schema).unwrap_or_default();
+            if !contents.contains(&content) {
+                contents.push(content);
+            }
+        }
+    });
+    by_title
+        .into_iter()
+        .filter(|(_, c)| c.len() > 1)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// The inline schemas of the components whose typify names a component
+/// has: a property's (`{Component}{Property}`), its `items`
+/// (`{Component}{Property}Item`), and an array component's own `items`
+/// (`{Component}Item`); the properties both of the component and of its
+/// inline `allOf` members, which typify merges into it.
+fn clashing_inlines(schemas: &serde_yaml::Mapping, rust: &HashSet<String>, untitled: &HashSet<String>) -> Vec<Inline> {
     let mut out = Vec::new();
     for (key, schema) in schemas {
         let component = key_text(key);
         let parent = names::typify(&component, Case::Pascal);
-        let Some(properties) = tree::get(schema, "properties").and_then(Value::as_mapping) else {
-            continue;
+        // A candidate: the inline schema `sub` at `steps`, which typify
+        // would name `name`.
+        let mut found = |steps: &[String], property: Option<&str>, items: bool, sub: &Value, name: String| {
+            if !named_after_its_place(sub, untitled) || !rust.contains(&name) {
+                return false;
+            }
+            // A copy of the component of that name (or of its title's),
+            // its annotations aside, is referred to instead.
+            let titled = tree::get_str(sub, "title").map(|t| names::typify(t, Case::Pascal));
+            let copy_of = schemas
+                .iter()
+                .find(|(k, v)| {
+                    let k = names::typify(&key_text(k), Case::Pascal);
+                    (k == name || Some(k) == titled) && unannotated(v) == unannotated(sub)
+                })
+                .map(|(k, _)| key_text(k));
+            out.push(Inline {
+                component: component.clone(),
+                steps: steps.to_vec(),
+                property: property.map(str::to_string),
+                items,
+                name,
+                copy_of,
+            });
+            true
         };
-        for (prop, sub) in properties {
-            let property = key_text(prop);
-            let inline = makes_a_named_type;
-            let name = names::typify(&format!("{parent}_{property}"), Case::Pascal);
-            if inline(sub) && rust.contains(&name) {
-                out.push(Inline {
-                    component: component.clone(),
-                    property: property.clone(),
-                    items: false,
-                    name,
-                });
-            } else if tree::get(sub, "items").is_some_and(inline) {
-                let name = names::typify(&format!("{parent}_{property}_item"), Case::Pascal);
-                if rust.contains(&name) {
-                    out.push(Inline {
-                        component: component.clone(),
-                        property,
-                        items: true,
-                        name,
-                    });
+        if let Some(items) = tree::get(schema, "items") {
+            found(
+                &[],
+                None,
+                true,
+                items,
+                names::typify(&format!("{parent}_item"), Case::Pascal),
+            );
+        }
+        let mut places: Vec<(Vec<String>, &Value)> = vec![(Vec::new(), schema)];
+        while let Some((steps, at)) = places.pop() {
+            for (i, member) in tree::get(at, "allOf")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if tree::get(member, "$ref").is_none() && steps.len() < 16 {
+                    let mut deeper = steps.clone();
+                    deeper.extend(["allOf".to_string(), i.to_string()]);
+                    places.push((deeper, member));
+                }
+            }
+            let Some(properties) = tree::get(at, "properties").and_then(Value::as_mapping) else {
+                continue;
+            };
+            for (prop, sub) in properties {
+                let property = key_text(prop);
+                let name = names::typify(&format!("{parent}_{property}"), Case::Pascal);
+                if !found(&steps, Some(&property), false, sub, name)
+                    && let Some(items) = tree::get(sub, "items")
+                {
+                    let name = names::typify(&format!("{parent}_{property}_item"), Case::Pascal);
+                    found(&steps, Some(&property), true, items, name);
                 }
             }
         }
     }
     out
+}
+
+/// The schema at `steps` (keys, and indexes of sequences) under `value`.
+fn at_steps<'a>(value: &'a mut Value, steps: &[String]) -> Option<&'a mut Value> {
+    let mut at = value;
+    for step in steps {
+        at = match at {
+            Value::Sequence(items) => items.get_mut(step.parse::<usize>().ok()?)?,
+            other => tree::get_mut(other, step)?,
+        };
+    }
+    Some(at)
 }
 
 /// Rule: an inline schema of a component's property (or of its `items`)
@@ -176,22 +304,41 @@ pub fn inline_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -
         .keys()
         .map(|k| names::typify(&key_text(k), Case::Pascal))
         .collect();
-    let clashes = clashing_inlines(schemas, &taken);
+    let mut untitled = shared_titles(&mut doc.clone());
+    untitled.extend(taken.iter().cloned());
+    let Some(schemas) = tree::get(doc, "components")
+        .and_then(|c| tree::get(c, "schemas"))
+        .and_then(Value::as_mapping)
+    else {
+        return Vec::new();
+    };
+    let clashes = clashing_inlines(schemas, &taken, &untitled);
     let Some(schemas) = components_schemas(doc) else {
         return Vec::new();
     };
     let mut changes = Vec::new();
     for clash in clashes {
-        let free = (2..)
-            .map(|i| format!("{}{i}", clash.name))
-            .find(|n| !taken.contains(n))
-            .expect("some name is free");
+        let mut through: String = clash.steps.chunks(2).map(|s| format!(".{}[{}]", s[0], s[1])).collect();
+        if let Some(property) = &clash.property {
+            through = format!("{through}.{property}");
+        }
+        let place = if clash.items { "its items" } else { "its schema" };
+        let free = match &clash.copy_of {
+            Some(component) => component.clone(),
+            None => (2..)
+                .map(|i| format!("{}{i}", clash.name))
+                .find(|n| !taken.contains(n))
+                .expect("some name is free"),
+        };
         taken.insert(free.clone());
         let Some(slot) = schemas
             .iter_mut()
             .find(|(k, _)| key_text(k) == clash.component)
-            .and_then(|(_, s)| tree::get_mut(s, "properties"))
-            .and_then(|p| tree::get_mut(p, &clash.property))
+            .and_then(|(_, s)| at_steps(s, &clash.steps))
+            .and_then(|s| match &clash.property {
+                Some(property) => tree::get_mut(s, "properties").and_then(|p| tree::get_mut(p, property)),
+                None => Some(s),
+            })
             .and_then(|p| {
                 if clash.items {
                     tree::get_mut(p, "items")
@@ -205,11 +352,17 @@ pub fn inline_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -
         let mut reference = serde_yaml::Mapping::new();
         reference.insert("$ref".into(), self::reference(&free).into());
         let schema = std::mem::replace(slot, Value::Mapping(reference));
+        if clash.copy_of.is_some() {
+            changes.push(format!(
+                "{}{through}: {place}, a copy of components.schemas.{free} -> $ref (typify would name it {}, a component's name)",
+                clash.component, clash.name
+            ));
+            continue;
+        }
         schemas.insert(free.clone().into(), schema);
-        let place = if clash.items { "its items" } else { "its schema" };
         changes.push(format!(
-            "{}.{}: {place} -> components.schemas.{free} (typify would name it {}, a component's name)",
-            clash.component, clash.property, clash.name
+            "{}{through}: {place} -> components.schemas.{free} (typify would name it {}, a component's name)",
+            clash.component, clash.name
         ));
     }
     changes
@@ -390,6 +543,73 @@ components:
         assert!(
             tree::get(tree::get(properties, "documented").unwrap(), "allOf").is_some(),
             "nor is a documented reference"
+        );
+    }
+
+    #[test]
+    fn titled_copies_constrained_strings_and_merged_members_are_named_apart() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+components:
+  schemas:
+    DeviceSetOwner: {title: Device Set Owner, type: object, properties: {id: {type: string}}}
+    DeviceSet:
+      type: object
+      properties:
+        owner: {title: Device Set Owner, type: object, properties: {id: {type: string}}}
+        group: {title: Device Set Owner, type: object, properties: {name: {type: string}}}
+        label: {title: A Label, type: string, enum: [x]}
+    DeviceSetGroup: {type: string}
+    DeviceSetLabel: {type: string}
+    tag: {type: object, properties: {name: {type: string, minLength: 1}, note: {type: string}}}
+    tag_name: {type: string, minLength: 1, maxLength: 9}
+    tag_note: {type: string}
+    ErrorGroup:
+      allOf:
+        - type: object
+          properties: {state: {type: string, enum: [open, closed]}}
+      properties: {count: {type: integer}}
+    ErrorGroupState: {type: object, properties: {state: {type: string}}}
+    cloudInfoSchema: {type: array, items: {type: object, properties: {key: {type: string}}}}
+    cloudInfoSchemaItem: {type: object, properties: {key: {type: string}}}
+    other: {type: array, items: {type: object, properties: {key: {type: integer}}}}
+    otherItem: {type: string}
+    UserSettings:
+      type: object
+      properties:
+        feature: {title: Shared, type: object, properties: {a: {type: boolean}}}
+    Account: {type: object, properties: {x: {title: Shared, type: object, properties: {b: {type: string}}}}}
+    UserSettingsFeature: {type: object, properties: {a: {type: integer}}}
+"##,
+        )
+        .unwrap();
+        let changes = inline_names_apart_from_components(&mut doc, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "DeviceSet.owner: its schema, a copy of components.schemas.DeviceSetOwner -> $ref (typify would name it DeviceSetOwner, a component's name)",
+                "DeviceSet.group: its schema -> components.schemas.DeviceSetGroup2 (typify would name it DeviceSetGroup, a component's name)",
+                "tag.name: its schema -> components.schemas.TagName2 (typify would name it TagName, a component's name)",
+                "ErrorGroup.allOf[0].state: its schema -> components.schemas.ErrorGroupState2 (typify would name it ErrorGroupState, a component's name)",
+                "cloudInfoSchema: its items, a copy of components.schemas.cloudInfoSchemaItem -> $ref (typify would name it CloudInfoSchemaItem, a component's name)",
+                "other: its items -> components.schemas.OtherItem2 (typify would name it OtherItem, a component's name)",
+                "UserSettings.feature: its schema -> components.schemas.UserSettingsFeature2 (typify would name it UserSettingsFeature, a component's name)",
+            ],
+            "a title of its own names `label`; a plain string `note` is no type; a title two schemas share is \
+             dropped later, so its place names `feature`"
+        );
+        let schemas = tree::get(tree::get(&doc, "components").unwrap(), "schemas").unwrap();
+        let member = &tree::get(tree::get(schemas, "ErrorGroup").unwrap(), "allOf").unwrap()[0];
+        assert_eq!(
+            tree::get_str(
+                tree::get(tree::get(member, "properties").unwrap(), "state").unwrap(),
+                "$ref"
+            ),
+            Some("#/components/schemas/ErrorGroupState2")
+        );
+        assert!(
+            tree::get(schemas, "DeviceSetOwner2").is_none(),
+            "a copy is referred to, not moved"
         );
     }
 

@@ -19,6 +19,7 @@ pub mod parameters;
 pub mod responses;
 pub mod rust_names;
 pub mod schemas;
+pub mod upgrades;
 
 use anyhow::Result;
 use openapiv3::{OpenAPI, Operation, Paths, ReferenceOr};
@@ -50,7 +51,7 @@ fn remove_left_out(spec: &mut OpenAPI, left_out: &[OperationError]) {
 /// Applies every rule on the typed document, in order.
 pub fn normalize(mut spec: OpenAPI, mut context: Context) -> Normalized {
     let mut reports = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter() {
         let Apply::Spec(apply) = rule.apply else { continue };
         let before = context.left_out.len();
         let changes = crate::timing::time(rule.name, || apply(&mut spec, &mut context));

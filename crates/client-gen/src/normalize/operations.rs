@@ -40,6 +40,23 @@ pub fn derive_operation_id(method: &str, path: &str) -> String {
     out
 }
 
+/// The methods the generated `Client` has besides the operations'
+/// (progenitor's constructors and accessors, its `ClientHooks`, ours): an
+/// operation of one of these names would replace it, and the generated
+/// code that calls it would not compile (Jellyfin's `post`).
+pub const CLIENT_METHODS: [&str; 10] = [
+    "new",
+    "new_with_client",
+    "baseurl",
+    "client",
+    "api_version",
+    "pre",
+    "post",
+    "exec",
+    "new_with_bearer_token",
+    "new_with_api_key",
+];
+
 /// The names progenitor makes of an operation id: its method's and its
 /// types'. Two ids with one of them would collide in the generated code.
 fn generated_names(id: &str) -> [String; 2] {
@@ -49,11 +66,12 @@ fn generated_names(id: &str) -> [String; 2] {
 /// Rule: every operation without an `operationId` gets one from
 /// [`derive_operation_id`]. An id (given or derived) whose method or type
 /// names another operation already has (`getUser` beside `get_user`, or
-/// the same id twice) gives way: that operation gets its derived id, or,
-/// when that is taken too, the id with a number after it. Every id given
-/// or changed is reported.
+/// the same id twice), or one of the [`CLIENT_METHODS`], gives way: that
+/// operation gets its derived id, or, when that is taken too, the id with
+/// a number after it. Every id given or changed is reported.
 pub fn assign_operation_ids(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     let mut taken: [std::collections::HashSet<String>; 2] = Default::default();
+    taken[0].extend(CLIENT_METHODS.iter().map(|m| m.to_string()));
     let mut changes = Vec::new();
     for (path, method, op) in operations_mut(spec) {
         let clashes = |id: &str, taken: &[std::collections::HashSet<String>; 2]| {
@@ -73,9 +91,14 @@ pub fn assign_operation_ids(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
         let place = format!("{} {path}", method.to_uppercase());
         match &given {
             None => changes.push(format!("{place} -> {id}")),
-            Some(old) if *old != id => changes.push(format!(
-                "{place}: operationId `{old}` names another operation's method too -> {id}"
-            )),
+            Some(old) if *old != id => {
+                let whose = if CLIENT_METHODS.contains(&generated_names(old)[0].as_str()) {
+                    "the client's own method"
+                } else {
+                    "another operation's method too"
+                };
+                changes.push(format!("{place}: operationId `{old}` names {whose} -> {id}"))
+            }
             Some(_) => {}
         }
         let [snake, pascal] = generated_names(&id);
@@ -288,6 +311,32 @@ paths:
         assert_eq!(
             changes[1],
             "PUT /things/{thing-id}: operationId `getThingsThingId` names another operation's method too -> put_things_thing_id"
+        );
+    }
+
+    #[test]
+    fn an_id_the_client_has_as_a_method_gives_way() {
+        let mut s = spec(&SPEC.replace("operationId: replace_thing", "operationId: Post"));
+        let changes = assign_operation_ids(&mut s, &mut Context::default());
+        assert_eq!(
+            changes[1],
+            "PUT /things/{thing-id}: operationId `Post` names the client's own method -> put_things_thing_id"
+        );
+        let mut s = spec(
+            r#"
+paths:
+  /:
+    post: {responses: {"200": {description: ok}}}
+    get: {operationId: new, responses: {"200": {description: ok}}}
+"#,
+        );
+        let changes = assign_operation_ids(&mut s, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "GET /: operationId `new` names the client's own method -> get",
+                "POST / -> post_2",
+            ]
         );
     }
 

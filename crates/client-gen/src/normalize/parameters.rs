@@ -275,6 +275,21 @@ fn deep_object(lookup: &OpenAPI, data: &ParameterData) -> Result<Fix> {
     ))
 }
 
+/// What a path or header parameter's schema is when it has no text form
+/// in the generated code (a list, an object, a choice of several: progenitor
+/// writes these parameters with `to_string()`, which their types lack).
+fn no_text_form(lookup: &OpenAPI, data: &ParameterData) -> Result<Option<&'static str>> {
+    let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+        return Ok(None);
+    };
+    Ok(match &resolve(lookup, schema)?.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => Some("a list"),
+        SchemaKind::Type(Type::Object(_)) => Some("an object"),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Some("a choice of shapes"),
+        _ => None,
+    })
+}
+
 /// A parameter progenitor cannot send as it is, made one it can.
 fn fix(lookup: &OpenAPI, parameter: &Parameter) -> Result<Fix> {
     let data = parameter.parameter_data_ref();
@@ -317,6 +332,28 @@ fn fix(lookup: &OpenAPI, parameter: &Parameter) -> Result<Fix> {
             anyhow::bail!(
                 "path parameter `{}` has the {style:?} style, which progenitor does not send",
                 data.name
+            )
+        }
+        Parameter::Path { .. } | Parameter::Header { .. } if no_text_form(lookup, data)?.is_some() => {
+            let what = no_text_form(lookup, data)?.unwrap_or_default();
+            let place = if matches!(parameter, Parameter::Path { .. }) {
+                "path"
+            } else {
+                "header"
+            };
+            let note = match what {
+                "a list" => "The values, separated by commas (the simple style).",
+                "an object" => "The object, written in the simple style (`key,value,...`).",
+                _ => "Written as text: one of the shapes the spec allows.",
+            };
+            let mut text = parameter.clone();
+            *parameter_data_mut(&mut text) = as_text(note);
+            Fix::Replace(
+                vec![text],
+                format!(
+                    "{place} parameter `{}` is {what}, which progenitor cannot write as text -> a string the caller writes",
+                    data.name
+                ),
             )
         }
         _ if matches!(data.format, ParameterSchemaOrContent::Content(_)) => {
@@ -434,6 +471,57 @@ paths:
             names_of(&s, "/users/{userId}/files/{name}", "get"),
             vec!["userId", "q", "name"]
         );
+    }
+
+    #[test]
+    fn path_and_header_parameters_without_a_text_form_become_strings() {
+        let mut s = spec(
+            r##"
+paths:
+  /ip/{address}:
+    get:
+      operationId: lookup
+      parameters:
+        - name: address
+          in: path
+          required: true
+          schema: {anyOf: [{type: string, format: ipv4}, {type: string, format: ipv6}]}
+        - {name: headers, in: header, schema: {$ref: "#/components/schemas/Headers"}}
+        - {name: ids, in: header, schema: {type: array, items: {type: integer}}}
+        - {name: kind, in: header, schema: {type: string, enum: [a, b]}}
+        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    Headers: {type: object, properties: {a: {type: string}}}
+"##,
+        );
+        let changes = parameters_progenitor_can_send(&mut s, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "GET /ip/{address} (lookup): path parameter `address` is a choice of shapes, which progenitor cannot write as text -> a string the caller writes",
+                "GET /ip/{address} (lookup): header parameter `headers` is an object, which progenitor cannot write as text -> a string the caller writes",
+                "GET /ip/{address} (lookup): header parameter `ids` is a list, which progenitor cannot write as text -> a string the caller writes",
+            ],
+            "a string enum has a text form, and a query object is serialized"
+        );
+        let op = operation(&s, "/ip/{address}", "get");
+        let ids = op.parameters[2].as_item().unwrap();
+        assert!(matches!(ids, Parameter::Header { .. }), "still a header");
+        let data = ids.parameter_data_ref();
+        assert_eq!(data.name, "ids");
+        assert_eq!(
+            data.description.as_deref(),
+            Some("The values, separated by commas (the simple style).")
+        );
+        assert!(matches!(
+            &data.format,
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::String(_)),
+                ..
+            }))
+        ));
     }
 
     #[test]

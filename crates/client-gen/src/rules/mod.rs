@@ -20,6 +20,7 @@ use crate::generate::LeftOut;
 use crate::input::Version;
 use crate::normalize::{self, MultipartOperation, SecurityScheme};
 
+mod normalize_table;
 mod table;
 use crate::spec::OperationError;
 pub use table::RULES;
@@ -70,6 +71,7 @@ impl Stage {
 }
 
 /// One named rule.
+#[derive(Clone, Copy)]
 pub struct Rule {
     /// Its name, as the header and the docs say it.
     pub name: &'static str,
@@ -146,7 +148,7 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
 /// The rules as a Markdown table, for the docs and the README.
 pub fn markdown() -> String {
     let mut out = String::from("| rule | reads | the spec shape it handles |\n|---|---|---|\n");
-    for rule in RULES {
+    for rule in RULES.iter() {
         out.push_str(&format!(
             "| `{}` | {} | {} |\n",
             rule.name,

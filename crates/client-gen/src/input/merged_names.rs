@@ -1,0 +1,261 @@
+//! Types typify makes of its own when it merges an `allOf` or wraps a
+//! nullable schema, and names so that a component already has the name:
+//! the component gives way, or the schema loses what names the type.
+
+use std::collections::HashSet;
+
+use serde_yaml::Value;
+
+use super::refs::components_schemas;
+use super::schema_names::{ANNOTATIONS, rename_components};
+use super::tree::{self, key_text};
+use crate::names::{self, Case};
+use crate::rules::{Changes, Context};
+
+/// The component a local `$ref` names (`#/components/schemas/a~1b` is
+/// `a/b`).
+fn component_of(reference: &str) -> Option<String> {
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// Adds the properties that the members of `schema`'s `allOf` declare to
+/// `out`, one list per property (through `$ref`s to components and their
+/// own `allOf`s, as typify merges them).
+fn merged_properties<'a>(
+    schemas: &'a serde_yaml::Mapping,
+    schema: &'a Value,
+    depth: usize,
+    out: &mut Vec<(String, Vec<&'a Value>)>,
+) {
+    if depth > 16 {
+        return;
+    }
+    let schema = match tree::get_str(schema, "$ref").and_then(component_of) {
+        Some(name) => match schemas.iter().find(|(k, _)| key_text(k) == name) {
+            Some((_, target)) => target,
+            None => return,
+        },
+        None => schema,
+    };
+    if let Some(properties) = tree::get(schema, "properties").and_then(Value::as_mapping) {
+        for (key, sub) in properties {
+            let key = key_text(key);
+            match out.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, list)) => list.push(sub),
+                None => out.push((key, vec![sub])),
+            }
+        }
+    }
+    for member in tree::get(schema, "allOf")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
+        merged_properties(schemas, member, depth + 1, out);
+    }
+}
+
+/// Rule: a component schema whose Rust name typify gives to a merged
+/// property of another component's `allOf` (`detectedCatalogColumn` is
+/// `allOf: [catalogColumn, {links: detectedCatalogColumnLinks}]`, and
+/// both members declare `links`: typify merges the two into a new type it
+/// names `DetectedCatalogColumnLinks`; so it does with one declaration that
+/// refers to an `allOf`) is renamed to a free name, and every reference
+/// follows; typify would define both under one name.
+pub fn merged_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    let Some(schemas) = tree::get(doc, "components")
+        .and_then(|c| tree::get(c, "schemas"))
+        .and_then(Value::as_mapping)
+    else {
+        return Vec::new();
+    };
+    let keys: Vec<String> = schemas.keys().map(key_text).collect();
+    let rust: Vec<String> = keys.iter().map(|k| names::typify(k, Case::Pascal)).collect();
+    let mut taken: HashSet<String> = rust.iter().cloned().collect();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    let mut reasons: Vec<(String, String)> = Vec::new();
+    for (key, schema) in schemas {
+        if tree::get(schema, "allOf").is_none() {
+            continue;
+        }
+        let component = key_text(key);
+        let parent = names::typify(&component, Case::Pascal);
+        let mut properties = Vec::new();
+        merged_properties(schemas, schema, 0, &mut properties);
+        for (property, declared) in properties {
+            // Declarations that differ only in their annotations merge into
+            // the one type they are.
+            let mut distinct: Vec<Value> = Vec::new();
+            for d in declared {
+                let mut d = d.clone();
+                if let Some(m) = d.as_mapping_mut() {
+                    m.retain(|k, _| !ANNOTATIONS.contains(&key_text(k).as_str()));
+                }
+                if !distinct.contains(&d) {
+                    distinct.push(d);
+                }
+            }
+            // One declaration makes a type of its own when it refers to an
+            // `allOf` (Zuora's `POSTAccountType.billToContact`): typify
+            // merges that afresh where it is used.
+            let to_all_of = |v: &Value| {
+                tree::get_str(v, "$ref")
+                    .and_then(component_of)
+                    .and_then(|name| schemas.iter().find(|(k, _)| key_text(k) == name))
+                    .is_some_and(|(_, target)| tree::get(target, "allOf").is_some())
+            };
+            if distinct.len() < 2 && !distinct.first().is_some_and(to_all_of) {
+                continue;
+            }
+            let merged = names::typify(&format!("{parent}_{property}"), Case::Pascal);
+            let Some(i) = rust.iter().position(|r| *r == merged) else {
+                continue;
+            };
+            if renames.iter().any(|(old, _)| *old == keys[i]) {
+                continue;
+            }
+            let free = (2..)
+                .map(|n| format!("{merged}{n}"))
+                .find(|n| !taken.contains(n) && !keys.contains(n))
+                .expect("some name is free");
+            taken.insert(free.clone());
+            renames.push((keys[i].clone(), free));
+            reasons.push((
+                keys[i].clone(),
+                format!("typify names the merge of `{component}`'s `allOf` members' `{property}` `{merged}`"),
+            ));
+        }
+    }
+    rename_components(doc, &renames, &|old| {
+        reasons
+            .iter()
+            .find(|(k, _)| k == old)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// Rule: a nullable component schema loses a `title` that names a
+/// component, itself included (Impala's `hotelAgreementStub`, titled
+/// "Hotel Agreement (stub)"). typify types a nullable component as a
+/// wrapper of an `Option` of an inner type it names by the title (else
+/// `{Name}Inner`), so the inner type would have the wrapper's name.
+pub fn nullable_titles_apart_from_components(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    let Some(schemas) = components_schemas(doc) else {
+        return Vec::new();
+    };
+    let rust: HashSet<String> = schemas
+        .keys()
+        .map(|k| names::typify(&key_text(k), Case::Pascal))
+        .collect();
+    let mut changes = Vec::new();
+    for (key, schema) in schemas.iter_mut() {
+        let Some(map) = schema.as_mapping_mut() else {
+            continue;
+        };
+        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
+        let Some(title) = map.get("title").and_then(Value::as_str).map(str::to_string) else {
+            continue;
+        };
+        let named = names::typify(&title, Case::Pascal);
+        if nullable && rust.contains(&named) {
+            map.remove("title");
+            changes.push(format!(
+                "{}: title {title:?} dropped (typify would name the type inside this nullable schema {named}, a component's name)",
+                key_text(key)
+            ));
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_named_like_a_merged_all_of_property_are_renamed() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+paths:
+  /columns:
+    get:
+      responses:
+        "200":
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/detectedCatalogColumnLinks"}
+components:
+  schemas:
+    catalogColumn:
+      type: object
+      properties:
+        links: {$ref: "#/components/schemas/catalogColumnLinks"}
+        name: {type: string}
+    catalogColumnLinks: {type: object, properties: {rename: {type: string}}}
+    detectedCatalogColumnLinks: {type: object, properties: {map: {type: string}}}
+    detectedCatalogColumn:
+      allOf:
+        - $ref: "#/components/schemas/catalogColumn"
+        - type: object
+          properties:
+            links: {$ref: "#/components/schemas/detectedCatalogColumnLinks"}
+            name: {type: string}
+    sameLinks:
+      allOf:
+        - $ref: "#/components/schemas/catalogColumn"
+        - {type: object, properties: {links: {$ref: "#/components/schemas/catalogColumnLinks", description: Same.}}}
+    sameLinksLinks: {type: string}
+    POSTAccountType:
+      allOf:
+        - {type: object, properties: {billToContact: {$ref: "#/components/schemas/POSTAccountTypeBillToContact"}}}
+    POSTAccountTypeBillToContact:
+      allOf: [{type: object, properties: {city: {type: string}}}]
+"##,
+        )
+        .unwrap();
+        let changes = merged_names_apart_from_components(&mut doc, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "schema `detectedCatalogColumnLinks` is `DetectedCatalogColumnLinks2` (typify names the merge of \
+                 `detectedCatalogColumn`'s `allOf` members' `links` `DetectedCatalogColumnLinks`)",
+                "schema `POSTAccountTypeBillToContact` is `PostAccountTypeBillToContact2` (typify names the merge of \
+                 `POSTAccountType`'s `allOf` members' `billToContact` `PostAccountTypeBillToContact`)",
+            ],
+            "`name` is declared alike twice and `sameLinks.links` is one reference twice: no new type"
+        );
+        let text = serde_json::to_string(&doc).unwrap();
+        assert!(
+            !text.contains("schemas/detectedCatalogColumnLinks"),
+            "every reference follows: {text}"
+        );
+        assert_eq!(
+            text.matches("#/components/schemas/DetectedCatalogColumnLinks2").count(),
+            2
+        );
+    }
+
+    #[test]
+    fn nullable_components_lose_titles_that_name_a_component() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+components:
+  schemas:
+    hotelAgreementStub: {nullable: true, title: Hotel Agreement (stub), type: object, properties: {id: {type: string}}}
+    hotelStub: {title: Hotel Stub, type: object, properties: {id: {type: string}}}
+    rate: {nullable: true, title: A Rate, type: object, properties: {id: {type: string}}}
+"##,
+        )
+        .unwrap();
+        let changes = nullable_titles_apart_from_components(&mut doc, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "hotelAgreementStub: title \"Hotel Agreement (stub)\" dropped (typify would name the type inside this nullable schema HotelAgreementStub, a component's name)"
+            ],
+            "a schema that is not nullable has no inner type, and `A Rate` names no component"
+        );
+    }
+}
