@@ -12,12 +12,14 @@
 // - values_of_their_type: nothing to do
 // - json_schema_implied_types: nothing to do
 // - json_schema_format_on_strings_and_numbers: nothing to do
+// - types_the_members_have: nothing to do
 // - references_into_components: nothing to do
 // - unresolved_references: nothing to do
 // - schema_names_apart_in_rust: nothing to do
 // - inline_names_apart_from_components: nothing to do
 // - merged_names_apart_from_components: nothing to do
 // - nullable_titles_apart_from_components: nothing to do
+// - nullable_unions_apart: nothing to do
 // - property_names_apart_in_rust: nothing to do
 // - text_without_carriage_returns: nothing to do
 // - parts_that_fit_openapi_3_0: nothing to do

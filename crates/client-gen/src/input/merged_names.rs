@@ -170,6 +170,67 @@ pub fn nullable_titles_apart_from_components(doc: &mut Value, _ctx: &mut Context
     changes
 }
 
+/// Whether `schema` is a union of its own: a `oneOf` or `anyOf` that is
+/// more than a wrapper of one `$ref`.
+fn is_union(schema: &Value) -> bool {
+    ["oneOf", "anyOf"].iter().any(|word| {
+        tree::get(schema, word)
+            .and_then(Value::as_sequence)
+            .is_some_and(|members| !(members.len() == 1 && tree::get(&members[0], "$ref").is_some()))
+    })
+}
+
+/// Rule: a nullable component that is a union (Vercel's
+/// `EdgeConfigItemValue`, `oneOf: [string, number, ...]` and `type: null`)
+/// keeps its name as the nullable wrapper, and the union moves to a free
+/// name beside it (`EdgeConfigItemValueInner`). typify names the union
+/// inside a nullable wrapper like the wrapper itself, so both would be
+/// defined under one name.
+pub fn nullable_unions_apart(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    let Some(schemas) = components_schemas(doc) else {
+        return Vec::new();
+    };
+    let mut taken: HashSet<String> = schemas
+        .keys()
+        .map(|k| names::typify(&key_text(k), Case::Pascal))
+        .collect();
+    let mut moved = Vec::new();
+    for (key, schema) in schemas.iter_mut() {
+        let Some(map) = schema.as_mapping_mut() else {
+            continue;
+        };
+        if map.get("nullable").and_then(Value::as_bool) != Some(true) || !is_union(&Value::Mapping(map.clone())) {
+            continue;
+        }
+        let rust = names::typify(&key_text(key), Case::Pascal);
+        let inner = std::iter::once(format!("{rust}Inner"))
+            .chain((2..).map(|i| format!("{rust}Inner{i}")))
+            .find(|n| !taken.contains(n))
+            .expect("some name is free");
+        taken.insert(inner.clone());
+        let mut union = std::mem::take(map);
+        union.remove("nullable");
+        map.insert("nullable".into(), true.into());
+        if let Some(description) = union.get("description").cloned() {
+            map.insert("description".into(), description);
+        }
+        let mut reference = serde_yaml::Mapping::new();
+        reference.insert("$ref".into(), format!("#/components/schemas/{inner}").into());
+        map.insert("anyOf".into(), Value::Sequence(vec![Value::Mapping(reference)]));
+        moved.push((key_text(key), inner, union));
+    }
+    let mut changes = Vec::new();
+    for (key, inner, union) in moved {
+        changes.push(format!(
+            "{key}: its union -> components.schemas.{inner}, {key} the nullable wrapper of it (typify would name \
+             both {})",
+            names::typify(&key, Case::Pascal)
+        ));
+        schemas.insert(inner.into(), Value::Mapping(union));
+    }
+    changes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +296,42 @@ components:
             text.matches("#/components/schemas/DetectedCatalogColumnLinks2").count(),
             2
         );
+    }
+
+    #[test]
+    fn nullable_unions_move_beside_their_wrapper() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+components:
+  schemas:
+    EdgeConfigItemValue:
+      description: A value.
+      nullable: true
+      oneOf: [{type: string}, {type: number}, {type: array, items: {$ref: "#/components/schemas/EdgeConfigItemValue"}}]
+    Wrapper: {nullable: true, anyOf: [{$ref: "#/components/schemas/EdgeConfigItemValue"}]}
+    Plain: {oneOf: [{type: string}, {type: number}]}
+"##,
+        )
+        .unwrap();
+        let changes = nullable_unions_apart(&mut doc, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "EdgeConfigItemValue: its union -> components.schemas.EdgeConfigItemValueInner, EdgeConfigItemValue \
+                 the nullable wrapper of it (typify would name both EdgeConfigItemValue)"
+            ],
+            "a wrapper of one reference, and a union that is not nullable, stay"
+        );
+        let schemas = tree::get(tree::get(&doc, "components").unwrap(), "schemas").unwrap();
+        let wrapper = tree::get(schemas, "EdgeConfigItemValue").unwrap();
+        assert_eq!(
+            tree::get_str(&tree::get(wrapper, "anyOf").unwrap()[0], "$ref"),
+            Some("#/components/schemas/EdgeConfigItemValueInner")
+        );
+        assert_eq!(tree::get_str(wrapper, "description"), Some("A value."));
+        let union = tree::get(schemas, "EdgeConfigItemValueInner").unwrap();
+        assert!(tree::get(union, "nullable").is_none());
+        assert_eq!(tree::get(union, "oneOf").unwrap().as_sequence().unwrap().len(), 3);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! [`crate::rules::RULES`] that read the tree, each change named.
 
 pub mod bundle;
+pub mod contradictions;
 pub mod fit;
 pub mod json_schema;
 pub mod merged_names;

@@ -181,6 +181,13 @@ const READ: &[Rule] = &[
         apply: Apply::Tree(input::json_schema::format_only_on_strings_and_numbers),
     },
     Rule {
+        name: "types_the_members_have",
+        stage: Stage::Read,
+        handles: "`type: object` without properties beside a `oneOf`/`anyOf` none of whose members is an object \
+                  is dropped (no value fits it as written; the members say the type)",
+        apply: Apply::Tree(input::contradictions::types_the_members_have),
+    },
+    Rule {
         name: "references_into_components",
         stage: Stage::Read,
         handles: "`$ref`s to places outside `components` (`#/paths/...`, `#/components/schemas/A/properties/b`): a \
@@ -222,6 +229,13 @@ const READ: &[Rule] = &[
         handles: "a nullable component whose `title` names a component, itself included, loses the title \
                   (typify names the type inside the nullable wrapper by it)",
         apply: Apply::Tree(input::merged_names::nullable_titles_apart_from_components),
+    },
+    Rule {
+        name: "nullable_unions_apart",
+        stage: Stage::Read,
+        handles: "a nullable component that is a `oneOf`/`anyOf` keeps its name as the nullable wrapper; the union \
+                  moves beside it as `{Name}Inner` (typify names both alike)",
+        apply: Apply::Tree(input::merged_names::nullable_unions_apart),
     },
     Rule {
         name: "property_names_apart_in_rust",
