@@ -170,22 +170,23 @@ pub fn nullable_titles_apart_from_components(doc: &mut Value, _ctx: &mut Context
     changes
 }
 
-/// Whether `schema` is a union of its own: a `oneOf` or `anyOf` that is
-/// more than a wrapper of one `$ref`.
+/// Whether `schema` is a composition of its own: a `oneOf`, `anyOf` or
+/// `allOf` that is more than a wrapper of one `$ref`.
 fn is_union(schema: &Value) -> bool {
-    ["oneOf", "anyOf"].iter().any(|word| {
+    ["oneOf", "anyOf", "allOf"].iter().any(|word| {
         tree::get(schema, word)
             .and_then(Value::as_sequence)
             .is_some_and(|members| !(members.len() == 1 && tree::get(&members[0], "$ref").is_some()))
     })
 }
 
-/// Rule: a nullable component that is a union (Vercel's
-/// `EdgeConfigItemValue`, `oneOf: [string, number, ...]` and `type: null`)
-/// keeps its name as the nullable wrapper, and the union moves to a free
-/// name beside it (`EdgeConfigItemValueInner`). typify names the union
-/// inside a nullable wrapper like the wrapper itself, so both would be
-/// defined under one name.
+/// Rule: a nullable component that is a union or an intersection (Vercel's
+/// `EdgeConfigItemValue`, `oneOf: [string, number, ...]` and `type: null`;
+/// Plaid's `AccountProductAccessNullable`, an `allOf`) keeps its name as
+/// the nullable wrapper, and the composition moves to a free name beside
+/// it (`EdgeConfigItemValueInner`). typify names the type inside a
+/// nullable wrapper like the wrapper itself, so both would be defined
+/// under one name.
 pub fn nullable_unions_apart(doc: &mut Value, _ctx: &mut Context) -> Changes {
     let Some(schemas) = components_schemas(doc) else {
         return Vec::new();
@@ -222,7 +223,7 @@ pub fn nullable_unions_apart(doc: &mut Value, _ctx: &mut Context) -> Changes {
     let mut changes = Vec::new();
     for (key, inner, union) in moved {
         changes.push(format!(
-            "{key}: its union -> components.schemas.{inner}, {key} the nullable wrapper of it (typify would name \
+            "{key}: its composition -> components.schemas.{inner}, {key} the nullable wrapper of it (typify would name \
              both {})",
             names::typify(&key, Case::Pascal)
         ));
@@ -310,6 +311,9 @@ components:
       oneOf: [{type: string}, {type: number}, {type: array, items: {$ref: "#/components/schemas/EdgeConfigItemValue"}}]
     Wrapper: {nullable: true, anyOf: [{$ref: "#/components/schemas/EdgeConfigItemValue"}]}
     Plain: {oneOf: [{type: string}, {type: number}]}
+    AccessNullable:
+      nullable: true
+      allOf: [{$ref: "#/components/schemas/Plain"}, {type: object, additionalProperties: true}]
 "##,
         )
         .unwrap();
@@ -317,8 +321,10 @@ components:
         assert_eq!(
             changes,
             vec![
-                "EdgeConfigItemValue: its union -> components.schemas.EdgeConfigItemValueInner, EdgeConfigItemValue \
-                 the nullable wrapper of it (typify would name both EdgeConfigItemValue)"
+                "EdgeConfigItemValue: its composition -> components.schemas.EdgeConfigItemValueInner, EdgeConfigItemValue \
+                 the nullable wrapper of it (typify would name both EdgeConfigItemValue)",
+                "AccessNullable: its composition -> components.schemas.AccessNullableInner, AccessNullable the nullable \
+                 wrapper of it (typify would name both AccessNullable)",
             ],
             "a wrapper of one reference, and a union that is not nullable, stay"
         );
