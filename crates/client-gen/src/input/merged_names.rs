@@ -136,7 +136,8 @@ pub fn merged_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -
     })
 }
 
-/// Rule: a nullable component schema loses a `title` that names a
+/// Rule: a nullable component schema (`nullable: true`, or `null` among its
+/// `enum` values) loses a `title` that names a
 /// component, itself included (Impala's `hotelAgreementStub`, titled
 /// "Hotel Agreement (stub)"). typify types a nullable component as a
 /// wrapper of an `Option` of an inner type it names by the title (else
@@ -154,7 +155,12 @@ pub fn nullable_titles_apart_from_components(doc: &mut Value, _ctx: &mut Context
         let Some(map) = schema.as_mapping_mut() else {
             continue;
         };
-        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
+        // `nullable: true`, or a `null` among the enum's values.
+        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true)
+            || map
+                .get("enum")
+                .and_then(Value::as_sequence)
+                .is_some_and(|values| values.iter().any(Value::is_null));
         let Some(title) = map.get("title").and_then(Value::as_str).map(str::to_string) else {
             continue;
         };
@@ -349,6 +355,7 @@ components:
     hotelAgreementStub: {nullable: true, title: Hotel Agreement (stub), type: object, properties: {id: {type: string}}}
     hotelStub: {title: Hotel Stub, type: object, properties: {id: {type: string}}}
     rate: {nullable: true, title: A Rate, type: object, properties: {id: {type: string}}}
+    PayFrequencyValue: {title: PayFrequencyValue, type: string, enum: [monthly, null]}
 "##,
         )
         .unwrap();
@@ -356,7 +363,8 @@ components:
         assert_eq!(
             changes,
             vec![
-                "hotelAgreementStub: title \"Hotel Agreement (stub)\" dropped (typify would name the type inside this nullable schema HotelAgreementStub, a component's name)"
+                "hotelAgreementStub: title \"Hotel Agreement (stub)\" dropped (typify would name the type inside this nullable schema HotelAgreementStub, a component's name)",
+                "PayFrequencyValue: title \"PayFrequencyValue\" dropped (typify would name the type inside this nullable schema PayFrequencyValue, a component's name)",
             ],
             "a schema that is not nullable has no inner type, and `A Rate` names no component"
         );
