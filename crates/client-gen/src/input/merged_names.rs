@@ -188,7 +188,8 @@ fn is_union(schema: &Value) -> bool {
 
 /// Rule: a nullable component that is a union or an intersection (Vercel's
 /// `EdgeConfigItemValue`, `oneOf: [string, number, ...]` and `type: null`;
-/// Plaid's `AccountProductAccessNullable`, an `allOf`) keeps its name as
+/// Plaid's `AccountProductAccessNullable`, an `allOf`), or an enum with a
+/// `null` among its values (Plaid's `PayFrequencyValue`), keeps its name as
 /// the nullable wrapper, and the composition moves to a free name beside
 /// it (`EdgeConfigItemValueInner`). typify names the type inside a
 /// nullable wrapper like the wrapper itself, so both would be defined
@@ -206,7 +207,12 @@ pub fn nullable_unions_apart(doc: &mut Value, _ctx: &mut Context) -> Changes {
         let Some(map) = schema.as_mapping_mut() else {
             continue;
         };
-        if map.get("nullable").and_then(Value::as_bool) != Some(true) || !is_union(&Value::Mapping(map.clone())) {
+        let null_value = map
+            .get("enum")
+            .and_then(Value::as_sequence)
+            .is_some_and(|values| values.iter().any(Value::is_null));
+        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
+        if !(nullable && is_union(&Value::Mapping(map.clone())) || null_value) {
             continue;
         }
         let rust = names::typify(&key_text(key), Case::Pascal);
@@ -217,6 +223,9 @@ pub fn nullable_unions_apart(doc: &mut Value, _ctx: &mut Context) -> Changes {
         taken.insert(inner.clone());
         let mut union = std::mem::take(map);
         union.remove("nullable");
+        if let Some(Value::Sequence(values)) = union.get_mut("enum") {
+            values.retain(|v| !v.is_null());
+        }
         map.insert("nullable".into(), true.into());
         if let Some(description) = union.get("description").cloned() {
             map.insert("description".into(), description);
@@ -224,12 +233,17 @@ pub fn nullable_unions_apart(doc: &mut Value, _ctx: &mut Context) -> Changes {
         let mut reference = serde_yaml::Mapping::new();
         reference.insert("$ref".into(), format!("#/components/schemas/{inner}").into());
         map.insert("anyOf".into(), Value::Sequence(vec![Value::Mapping(reference)]));
-        moved.push((key_text(key), inner, union));
+        let what = if null_value {
+            "its other values"
+        } else {
+            "its composition"
+        };
+        moved.push((key_text(key), inner, union, what));
     }
     let mut changes = Vec::new();
-    for (key, inner, union) in moved {
+    for (key, inner, union, what) in moved {
         changes.push(format!(
-            "{key}: its composition -> components.schemas.{inner}, {key} the nullable wrapper of it (typify would name \
+            "{key}: {what} -> components.schemas.{inner}, {key} the nullable wrapper of it (typify would name \
              both {})",
             names::typify(&key, Case::Pascal)
         ));
@@ -320,6 +334,7 @@ components:
     AccessNullable:
       nullable: true
       allOf: [{$ref: "#/components/schemas/Plain"}, {type: object, additionalProperties: true}]
+    Frequency: {type: string, enum: [monthly, null]}
 "##,
         )
         .unwrap();
@@ -331,6 +346,8 @@ components:
                  the nullable wrapper of it (typify would name both EdgeConfigItemValue)",
                 "AccessNullable: its composition -> components.schemas.AccessNullableInner, AccessNullable the nullable \
                  wrapper of it (typify would name both AccessNullable)",
+                "Frequency: its other values -> components.schemas.FrequencyInner, Frequency the nullable wrapper of it \
+                 (typify would name both Frequency)",
             ],
             "a wrapper of one reference, and a union that is not nullable, stay"
         );
@@ -344,6 +361,8 @@ components:
         let union = tree::get(schemas, "EdgeConfigItemValueInner").unwrap();
         assert!(tree::get(union, "nullable").is_none());
         assert_eq!(tree::get(union, "oneOf").unwrap().as_sequence().unwrap().len(), 3);
+        let values = tree::get(tree::get(schemas, "FrequencyInner").unwrap(), "enum").unwrap();
+        assert_eq!(values.as_sequence().unwrap().len(), 1, "null is the wrapper's");
     }
 
     #[test]

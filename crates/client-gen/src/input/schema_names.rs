@@ -304,7 +304,7 @@ pub fn inline_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -
         .keys()
         .map(|k| names::typify(&key_text(k), Case::Pascal))
         .collect();
-    let mut untitled = shared_titles(&mut doc.clone());
+    let mut untitled = shared_titles(doc);
     untitled.extend(taken.iter().cloned());
     let Some(schemas) = tree::get(doc, "components")
         .and_then(|c| tree::get(c, "schemas"))

@@ -233,8 +233,9 @@ const READ: &[Rule] = &[
     Rule {
         name: "nullable_unions_apart",
         stage: Stage::Read,
-        handles: "a nullable component that is a `oneOf`/`anyOf`/`allOf` keeps its name as the nullable wrapper; \
-                  the composition moves beside it as `{Name}Inner` (typify names both alike)",
+        handles: "a nullable component that is a `oneOf`/`anyOf`/`allOf`, or an enum with `null` among its \
+                  values, keeps its name as the nullable wrapper; the rest moves beside it as `{Name}Inner` (typify \
+                  names both alike)",
         apply: Apply::Tree(input::merged_names::nullable_unions_apart),
     },
     Rule {
