@@ -13,6 +13,7 @@
 // - json_schema_implied_types: nothing to do
 // - json_schema_format_on_strings_and_numbers: nothing to do
 // - types_the_members_have: nothing to do
+// - defaults_within_bounds: nothing to do
 // - references_into_components: nothing to do
 // - unresolved_references: nothing to do
 // - schema_names_apart_in_rust: nothing to do

@@ -74,9 +74,59 @@ pub fn types_the_members_have(doc: &mut Value, _ctx: &mut Context) -> Changes {
     })
 }
 
+/// Rule: a number's `default` outside its own `minimum`/`maximum`
+/// (CloudRF's `mod`: `minimum: 1`, `default: 0`) is dropped: no value of
+/// the schema is it, and typify would type the field `NonZeroU32` and
+/// default it with `Default`, which that type lacks.
+pub fn defaults_within_bounds(doc: &mut Value, _ctx: &mut Context) -> Changes {
+    each_schema(doc, |at, map, changes| {
+        let number = |k: &str| map.get(k).and_then(Value::as_f64);
+        let Some(default) = number("default") else {
+            return;
+        };
+        let exclusive = |k: &str| map.get(k).and_then(Value::as_bool) == Some(true);
+        let below =
+            number("minimum").is_some_and(|min| default < min || (exclusive("exclusiveMinimum") && default == min));
+        let above =
+            number("maximum").is_some_and(|max| default > max || (exclusive("exclusiveMaximum") && default == max));
+        if below || above {
+            let bound = if below { "minimum" } else { "maximum" };
+            map.remove("default");
+            changes.push(format!("{at}: default {default} dropped (outside its {bound})"));
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_outside_the_bounds_are_dropped() {
+        let mut doc: Value = serde_yaml::from_str(
+            r##"
+components:
+  schemas:
+    Output:
+      type: object
+      properties:
+        mod: {type: integer, format: int32, minimum: 1, maximum: 11, default: 0}
+        ber: {type: integer, minimum: 1, default: 1}
+        gain: {type: number, maximum: 10, exclusiveMaximum: true, default: 10}
+        col: {type: string, default: "5"}
+"##,
+        )
+        .unwrap();
+        let changes = defaults_within_bounds(&mut doc, &mut Context::default());
+        assert_eq!(
+            changes,
+            vec![
+                "/components/schemas/Output/properties/mod: default 0 dropped (outside its minimum)",
+                "/components/schemas/Output/properties/gain: default 10 dropped (outside its maximum)",
+            ],
+            "a default on its bound, and a string's, stay"
+        );
+    }
 
     #[test]
     fn an_object_type_no_member_has_is_dropped() {

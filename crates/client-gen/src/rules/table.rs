@@ -188,6 +188,13 @@ const READ: &[Rule] = &[
         apply: Apply::Tree(input::contradictions::types_the_members_have),
     },
     Rule {
+        name: "defaults_within_bounds",
+        stage: Stage::Read,
+        handles: "a number's `default` outside its own `minimum`/`maximum` is dropped (typify would type the field \
+                  `NonZeroU32` and default it with `Default`)",
+        apply: Apply::Tree(input::contradictions::defaults_within_bounds),
+    },
+    Rule {
         name: "references_into_components",
         stage: Stage::Read,
         handles: "`$ref`s to places outside `components` (`#/paths/...`, `#/components/schemas/A/properties/b`): a \
