@@ -7,7 +7,7 @@ use super::{Apply, Rule, Stage};
 use crate::input;
 
 /// Every rule, in the order the pipeline applies them: the ones that read
-/// the document, then [`NORMALIZE`]'s.
+/// the document, then the typed ones (`normalize_table.rs`).
 pub static RULES: std::sync::LazyLock<Vec<Rule>> =
     std::sync::LazyLock::new(|| READ.iter().chain(NORMALIZE).copied().collect());
 
