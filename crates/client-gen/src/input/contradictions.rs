@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde_yaml::Value;
 
+use super::merged_names::component_of;
+use super::refs::component_schemas;
 use super::tree::{self, each_schema, key_text};
 use crate::rules::{Changes, Context};
 
@@ -31,15 +33,12 @@ fn stated_type(schema: &Value) -> Option<String> {
 /// `type` and `additionalProperties`: as written no value fits it, and
 /// typify makes a type no value can be; the members say what it is.
 pub fn types_the_members_have(doc: &mut Value, _ctx: &mut Context) -> Changes {
-    let components: HashMap<String, Option<String>> = tree::get(doc, "components")
-        .and_then(|c| tree::get(c, "schemas"))
-        .and_then(Value::as_mapping)
+    let components: HashMap<String, Option<String>> = component_schemas(doc)
         .map(|m| m.iter().map(|(k, v)| (key_text(k), stated_type(v))).collect())
         .unwrap_or_default();
     let member_type = |m: &Value| match tree::get_str(m, "$ref") {
-        Some(target) => target
-            .strip_prefix("#/components/schemas/")
-            .and_then(|name| components.get(&name.replace("~1", "/").replace("~0", "~")).cloned())
+        Some(target) => component_of(target)
+            .and_then(|name| components.get(&name).cloned())
             .flatten(),
         None => stated_type(m),
     };

@@ -6,15 +6,15 @@ use std::collections::HashSet;
 
 use serde_yaml::Value;
 
-use super::refs::components_schemas;
-use super::schema_names::{ANNOTATIONS, rename_components};
+use super::refs::{component_schemas, components_schemas};
+use super::schema_names::{rename_components, unannotated};
 use super::tree::{self, key_text};
 use crate::names::{self, Case};
 use crate::rules::{Changes, Context};
 
 /// The component a local `$ref` names (`#/components/schemas/a~1b` is
 /// `a/b`).
-fn component_of(reference: &str) -> Option<String> {
+pub(super) fn component_of(reference: &str) -> Option<String> {
     let name = reference.strip_prefix("#/components/schemas/")?;
     (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
 }
@@ -64,10 +64,7 @@ fn merged_properties<'a>(
 /// refers to an `allOf`) is renamed to a free name, and every reference
 /// follows; typify would define both under one name.
 pub fn merged_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -> Changes {
-    let Some(schemas) = tree::get(doc, "components")
-        .and_then(|c| tree::get(c, "schemas"))
-        .and_then(Value::as_mapping)
-    else {
+    let Some(schemas) = component_schemas(doc) else {
         return Vec::new();
     };
     let keys: Vec<String> = schemas.keys().map(key_text).collect();
@@ -87,11 +84,7 @@ pub fn merged_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -
             // Declarations that differ only in their annotations merge into
             // the one type they are.
             let mut distinct: Vec<Value> = Vec::new();
-            for d in declared {
-                let mut d = d.clone();
-                if let Some(m) = d.as_mapping_mut() {
-                    m.retain(|k, _| !ANNOTATIONS.contains(&key_text(k).as_str()));
-                }
+            for d in declared.into_iter().map(unannotated) {
                 if !distinct.contains(&d) {
                     distinct.push(d);
                 }
@@ -156,11 +149,7 @@ pub fn nullable_titles_apart_from_components(doc: &mut Value, _ctx: &mut Context
             continue;
         };
         // `nullable: true`, or a `null` among the enum's values.
-        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true)
-            || map
-                .get("enum")
-                .and_then(Value::as_sequence)
-                .is_some_and(|values| values.iter().any(Value::is_null));
+        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true) || enum_has_null(map);
         let Some(title) = map.get("title").and_then(Value::as_str).map(str::to_string) else {
             continue;
         };
@@ -174,6 +163,14 @@ pub fn nullable_titles_apart_from_components(doc: &mut Value, _ctx: &mut Context
         }
     }
     changes
+}
+
+/// Whether `null` is among the values of the schema's `enum`.
+fn enum_has_null(schema: &serde_yaml::Mapping) -> bool {
+    schema
+        .get("enum")
+        .and_then(Value::as_sequence)
+        .is_some_and(|values| values.iter().any(Value::is_null))
 }
 
 /// Whether `schema` is a composition of its own: a `oneOf`, `anyOf` or
@@ -207,10 +204,7 @@ pub fn nullable_unions_apart(doc: &mut Value, _ctx: &mut Context) -> Changes {
         let Some(map) = schema.as_mapping_mut() else {
             continue;
         };
-        let null_value = map
-            .get("enum")
-            .and_then(Value::as_sequence)
-            .is_some_and(|values| values.iter().any(Value::is_null));
+        let null_value = enum_has_null(map);
         let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
         if !(nullable && is_union(&Value::Mapping(map.clone())) || null_value) {
             continue;

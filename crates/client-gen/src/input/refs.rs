@@ -132,6 +132,13 @@ fn resolve_mut<'a>(doc: &'a mut Value, target: &str) -> Option<&'a mut Value> {
     Some(current)
 }
 
+/// `components.schemas`, when the document has it.
+pub fn component_schemas(doc: &Value) -> Option<&Mapping> {
+    tree::get(doc, "components")
+        .and_then(|c| tree::get(c, "schemas"))
+        .and_then(Value::as_mapping)
+}
+
 /// `components.schemas`, created when missing.
 pub fn components_schemas(doc: &mut Value) -> Option<&mut Mapping> {
     let root = doc.as_mapping_mut()?;
@@ -145,9 +152,7 @@ pub fn components_schemas(doc: &mut Value) -> Option<&mut Mapping> {
 
 /// The component names typify would give the schemas already there.
 fn taken_names(doc: &Value) -> HashSet<String> {
-    tree::get(doc, "components")
-        .and_then(|c| tree::get(c, "schemas"))
-        .and_then(Value::as_mapping)
+    component_schemas(doc)
         .map(|m| m.keys().map(|k| names::typify(&key_text(k), Case::Pascal)).collect())
         .unwrap_or_default()
 }

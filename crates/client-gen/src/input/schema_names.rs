@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use serde_yaml::Value;
 
-use super::refs::components_schemas;
+use super::refs::{component_schemas, components_schemas};
 use super::tree::{self, key_text};
 use crate::names::{self, Case};
 use crate::rules::{Changes, Context};
@@ -21,10 +21,7 @@ fn reference(name: &str) -> String {
 /// to a free one (`FileDTO` after `FileDto` becomes `FileDto2`), and every
 /// `$ref` and discriminator mapping that names it follows.
 pub fn schema_names_apart_in_rust(doc: &mut Value, _ctx: &mut Context) -> Changes {
-    let Some(schemas) = tree::get(doc, "components")
-        .and_then(|c| tree::get(c, "schemas"))
-        .and_then(Value::as_mapping)
-    else {
+    let Some(schemas) = component_schemas(doc) else {
         return Vec::new();
     };
     let keys: Vec<String> = schemas.keys().map(key_text).collect();
@@ -101,7 +98,7 @@ struct Inline {
 }
 
 /// Keys that only annotate a schema: they change no type.
-pub(super) const ANNOTATIONS: [&str; 8] = [
+const ANNOTATIONS: [&str; 8] = [
     "description",
     "title",
     "example",
@@ -157,7 +154,7 @@ fn makes_a_type(v: &Value) -> bool {
 }
 
 /// `v` without the annotations at its top.
-fn unannotated(v: &Value) -> Value {
+pub(super) fn unannotated(v: &Value) -> Value {
     let mut v = v.clone();
     if let Some(m) = v.as_mapping_mut() {
         m.retain(|k, _| !ANNOTATIONS.contains(&key_text(k).as_str()));
@@ -294,10 +291,7 @@ fn at_steps<'a>(value: &'a mut Value, steps: &[String]) -> Option<&'a mut Value>
 /// into the components under a free name (`ClassificationTemplate2`) and
 /// is referred to there; typify would define both under one name.
 pub fn inline_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -> Changes {
-    let Some(schemas) = tree::get(doc, "components")
-        .and_then(|c| tree::get(c, "schemas"))
-        .and_then(Value::as_mapping)
-    else {
+    let Some(schemas) = component_schemas(doc) else {
         return Vec::new();
     };
     let mut taken: HashSet<String> = schemas
@@ -306,10 +300,7 @@ pub fn inline_names_apart_from_components(doc: &mut Value, _ctx: &mut Context) -
         .collect();
     let mut untitled = shared_titles(doc);
     untitled.extend(taken.iter().cloned());
-    let Some(schemas) = tree::get(doc, "components")
-        .and_then(|c| tree::get(c, "schemas"))
-        .and_then(Value::as_mapping)
-    else {
+    let Some(schemas) = component_schemas(doc) else {
         return Vec::new();
     };
     let clashes = clashing_inlines(schemas, &taken, &untitled);
