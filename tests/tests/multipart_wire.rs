@@ -226,6 +226,35 @@ async fn every_part_kind_goes_out_as_a_server_reads_it() {
 }
 
 #[tokio::test]
+async fn a_request_built_unsent_goes_out_the_same_through_another_client() {
+    let server = TestServer::always(Reply::json(200, json!({"stored": 2}))).await;
+    let photos = vec![
+        FilePart::from_bytes(b"first photo bytes, streamed".to_vec())
+            .file_name("a.jpg")
+            .content_type("image/jpeg"),
+        FilePart::from_bytes(b"second photo".to_vec()).file_name("b.webp"),
+    ];
+    // Built by a client without credentials; the caller adds its own and
+    // sends it with a client of its own.
+    let builder = Client::new(&server.url());
+    let mut request = builder
+        .upload_photos_request("album 1/2", Some(true), Some("tag-7"), every_kind(photos))
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("authorization", "Bearer fixture-token".parse().unwrap());
+    let response = reqwest::Client::new().execute(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    let request = &server.requests()[0];
+    assert_request_head(request);
+    let parts = parts_by_name(request);
+    assert_files(&parts);
+    assert_text_parts(&parts);
+    assert_json_parts(&parts);
+}
+
+#[tokio::test]
 async fn an_any_of_part_goes_as_the_variant_it_holds() {
     let server = TestServer::always(Reply::json(200, json!({"stored": 1}))).await;
     let mut body = every_kind(vec![FilePart::from_bytes(&b"p"[..])]);

@@ -113,6 +113,9 @@ pub enum Setting {
     UserAgent,
     /// [`ClientBuilder::max_in_flight`](crate::ClientBuilder::max_in_flight).
     MaxInFlight,
+    /// The HTTP client: [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)
+    /// or [`ClientBuilder::configure_http`](crate::ClientBuilder::configure_http).
+    HttpClient,
 }
 
 impl Setting {
@@ -128,6 +131,7 @@ impl Setting {
             Setting::Backoff => "backoff",
             Setting::UserAgent => "user_agent",
             Setting::MaxInFlight => "max_in_flight",
+            Setting::HttpClient => "http_client",
         }
     }
 }

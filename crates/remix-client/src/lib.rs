@@ -19,8 +19,8 @@ mod transfer;
 mod wire;
 
 /// The `reqwest` this crate is built on, for
-/// [`ClientBuilder::configure_http`]: its `ClientBuilder`, `Proxy` and
-/// `header` types. The one dependency this crate's API names; its version
+/// [`ClientBuilder::configure_http`] and [`ClientBuilder::http_client`]:
+/// its `Client`, `ClientBuilder`, `Proxy` and `header` types. The one dependency this crate's API names; its version
 /// follows this crate's (a `reqwest` of another major version is a breaking
 /// release of `remix-client`).
 pub use reqwest;

@@ -15,6 +15,10 @@ impl ExtraRoots {
         self.pem.push(pem);
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.pem.is_empty()
+    }
+
     /// `builder` with the crate's TLS backend and these roots trusted
     /// beside the platform's.
     pub(crate) fn apply(&self, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {

@@ -247,6 +247,31 @@ impl Client {
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /ideogram/remix` as [`Client::post_ideogram_remix`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_ideogram_remix_request<'a>(
+        &'a self,
+        body: multipart::PostIdeogramRemixBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/ideogram/remix", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -25,6 +25,18 @@ pub fn client(base_url: &str, key: &str, in_flight: u32) -> Result<Client, remix
         .build()
 }
 
+/// The client a service uses when its platform hands it a finished
+/// `reqwest::Client` (shared pool, proxies, headers already set): the key
+/// and the in-flight bound are still this crate's.
+pub fn client_on(http: reqwest::Client, base_url: &str, key: &str, in_flight: u32) -> Result<Client, remix_client::Error> {
+    Client::builder()
+        .api_key(key)
+        .base_url(base_url)
+        .http_client(http)
+        .max_in_flight(in_flight)
+        .build()
+}
+
 /// Remixes `image` once per prompt, all at once over clones of `client`.
 pub async fn remix_all(client: &Client, image: &[u8], prompts: &[&str]) -> Vec<anyhow::Result<RemixResponse>> {
     let mut tasks = Vec::new();

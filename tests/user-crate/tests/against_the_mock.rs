@@ -51,6 +51,37 @@ async fn the_services_default_header_and_user_agent_reach_the_server() {
 }
 
 #[tokio::test]
+async fn the_services_own_reqwest_client_sends_its_header_and_our_key() {
+    let mock = start(MockConfig::default()).await;
+    let mut headers = remix_client::reqwest::header::HeaderMap::new();
+    headers.insert("x-team", "platform".parse().unwrap());
+    let http = remix_client::reqwest::Client::builder()
+        .default_headers(headers)
+        .user_agent("platform-http/2.0")
+        .build()
+        .unwrap();
+    let client = remix_user::client_on(http, mock.url(), KEY, 4).unwrap();
+    remix_once(&client).await.expect("remixed: the key went out with the client's own request");
+    let log = mock.log();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].headers.get("x-team").map(String::as_str), Some("platform"));
+    assert_eq!(log[0].headers["user-agent"], "platform-http/2.0");
+
+    let wrong = remix_client::reqwest::Client::new();
+    let error = remix_user::client_on(wrong, mock.url(), "", 4).unwrap_err();
+    assert!(format!("{error:#}").contains("api_key"), "{error:#}");
+    let error = Client::builder()
+        .api_key(KEY)
+        .base_url(mock.url())
+        .http_client(remix_client::reqwest::Client::new())
+        .user_agent_suffix("thumbnailer/3.1")
+        .build()
+        .unwrap_err();
+    let text = format!("{error:#}");
+    assert!(text.contains("user_agent") && text.contains("your own reqwest::Client"), "{text}");
+}
+
+#[tokio::test]
 async fn twenty_calls_never_have_more_than_three_open() {
     let config = MockConfig {
         latency: Duration::from_millis(150),

@@ -484,6 +484,40 @@ impl Client {
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /albums/{album_id}/photos` as [`Client::upload_photos`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn upload_photos_request<'a>(
+        &'a self,
+        album_id: &'a str,
+        notify: Option<bool>,
+        x_request_tag: Option<&'a str>,
+        body: multipart::UploadPhotosBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!(
+            "{}/albums/{}/photos", self.baseurl, encode_path(& album_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = x_request_tag {
+            header_map.append("X-Request-Tag", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .query(&progenitor_client::QueryParam::new("notify", &notify))
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Sends a `PUT` request to `/documents`
     ///
     /// The body is sent as `multipart/form-data`, one part per field of [`multipart::PutDocumentsBody`].
@@ -556,6 +590,31 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `PUT /documents` as [`Client::put_documents`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn put_documents_request<'a>(
+        &'a self,
+        body: multipart::PutDocumentsBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/documents", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Sends a `POST` request to `/search`
 
@@ -664,6 +723,31 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /search` as [`Client::search_multipart`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn search_multipart_request<'a>(
+        &'a self,
+        body: multipart::SearchMultipartBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/search", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Sends a `GET` request to `/health`
 

@@ -6157,6 +6157,35 @@ Arguments:
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /datasets/{dataset_id}/upload_assets` as [`Client::upload_dataset_assets`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn upload_dataset_assets_request<'a>(
+        &'a self,
+        dataset_id: &'a str,
+        body: multipart::UploadDatasetAssetsBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!(
+            "{}/datasets/{}/upload_assets", self.baseurl, encode_path(& dataset_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Describe
     ///
     /// Describe an image.
@@ -6237,6 +6266,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /describe` as [`Client::post_describe`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_describe_request<'a>(
+        &'a self,
+        body: multipart::PostDescribeBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/describe", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /// Edit (legacy)
     ///
@@ -6327,6 +6381,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /edit` as [`Client::post_edit_image`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_edit_image_request<'a>(
+        &'a self,
+        body: multipart::PostEditImageBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/edit", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Generate (legacy)
 
@@ -6476,6 +6555,39 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /internal-testing` as [`Client::post_internal_testing`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_internal_testing_request<'a>(
+        &'a self,
+        x_test_header: Option<&'a str>,
+        x_test_header_2: Option<&'a str>,
+        body: multipart::PostInternalTestingBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/internal-testing", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = x_test_header {
+            header_map.append("X-Test-Header", value.to_string().try_into()?);
+        }
+        if let Some(value) = x_test_header_2 {
+            header_map.append("X-Test-Header-2", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Initiate Batch Magic Prompt Evalution
 
@@ -6706,6 +6818,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /magic-prompt` as [`Client::post_magic_prompt_multipart`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_magic_prompt_multipart_request<'a>(
+        &'a self,
+        body: multipart::PostMagicPromptMultipartBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/magic-prompt", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Add credits to an API user's account
 
@@ -7940,6 +8077,31 @@ Sends a `GET` request to `/models/{model_id}`
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /reframe` as [`Client::post_reframe_image`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_reframe_image_request<'a>(
+        &'a self,
+        body: multipart::PostReframeImageBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/reframe", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Remix (legacy)
     ///
     /// Remix provided images synchronously based on a given prompt and optional parameters.
@@ -8031,6 +8193,31 @@ Sends a `GET` request to `/models/{model_id}`
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /remix` as [`Client::post_remix_image`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_remix_image_request<'a>(
+        &'a self,
+        body: multipart::PostRemixImageBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/remix", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Upscale
     ///
     /// Upscale provided images synchronously with an optional prompt.
@@ -8119,6 +8306,31 @@ Sends a `GET` request to `/models/{model_id}`
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /upscale` as [`Client::post_upscale_image`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_upscale_image_request<'a>(
+        &'a self,
+        body: multipart::PostUpscaleImageBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/upscale", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /// Edit images with a prompt
     ///
@@ -8210,6 +8422,31 @@ Sends a `GET` request to `/models/{model_id}`
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /v1/edit` as [`Client::post_v1_edit_image`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_v1_edit_image_request<'a>(
+        &'a self,
+        body: multipart::PostV1EditImageBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/edit", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Edit with Ideogram 3.0
     ///
     /// Edit a given image synchronously using the provided mask with Ideogram 3.0. The mask indicates which part of the image
@@ -8299,6 +8536,31 @@ Sends a `GET` request to `/models/{model_id}`
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /v1/ideogram-v3/edit` as [`Client::post_edit_image_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_edit_image_v3_request<'a>(
+        &'a self,
+        body: multipart::PostEditImageV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/edit", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Generate with Ideogram 3.0
 
@@ -8438,6 +8700,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /v1/ideogram-v3/generate` as [`Client::post_generate_image_v3_multipart`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_generate_image_v3_multipart_request<'a>(
+        &'a self,
+        body: multipart::PostGenerateImageV3MultipartBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/generate", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Generate a design from a text prompt with text detection and correction
 
@@ -8581,6 +8868,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /v1/ideogram-v3/generate-design` as [`Client::post_generate_design_v3_multipart`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_generate_design_v3_multipart_request<'a>(
+        &'a self,
+        body: multipart::PostGenerateDesignV3MultipartBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/generate-design", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Generate with Ideogram 3.0 (Transparent Background)
 
@@ -8727,6 +9039,31 @@ Arguments:
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /v1/ideogram-v3/generate-transparent` as [`Client::post_generate_image_v3_transparent_multipart`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_generate_image_v3_transparent_multipart_request<'a>(
+        &'a self,
+        body: multipart::PostGenerateImageV3TransparentMultipartBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/generate-transparent", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /**Generate graphics with Ideogram 3.0 and text correction
 
 Deprecated: Use /v1/ideogram-v3/generate-design for text-to-design or /v1/ideogram-v3/layerize-design for image-to-design.
@@ -8870,6 +9207,31 @@ Arguments:
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /v1/ideogram-v3/graphic` as [`Client::post_generate_graphic_v3_multipart`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_generate_graphic_v3_multipart_request<'a>(
+        &'a self,
+        body: multipart::PostGenerateGraphicV3MultipartBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/graphic", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Inpaint with Ideogram 3.0
     ///
     /// Inpaint a given image synchronously using the provided mask with Ideogram 3.0. The mask indicates which part of the image
@@ -8960,6 +9322,31 @@ Arguments:
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /v1/ideogram-v3/inpaint` as [`Client::post_inpaint_image_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_inpaint_image_v3_request<'a>(
+        &'a self,
+        body: multipart::PostInpaintImageV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/inpaint", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Layerize an existing flat graphic image with text detection and correction
     ///
     /// Processes an existing flat graphic image to detect and correct text layers without generating a new image from scratch.
@@ -9047,6 +9434,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /v1/ideogram-v3/layerize-design` as [`Client::post_layerize_design_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_layerize_design_v3_request<'a>(
+        &'a self,
+        body: multipart::PostLayerizeDesignV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/layerize-design", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /// Layerize Text
     ///
@@ -9136,6 +9548,31 @@ Arguments:
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /v1/ideogram-v3/layerize-text` as [`Client::post_layerize_text_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_layerize_text_v3_request<'a>(
+        &'a self,
+        body: multipart::PostLayerizeTextV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/layerize-text", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Reframe with Ideogram 3.0
     ///
     /// Reframe a square image to a chosen resolution with Ideogram 3.0. The supported image formats include JPEG, PNG, and WebP.
@@ -9222,6 +9659,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /v1/ideogram-v3/reframe` as [`Client::post_reframe_image_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_reframe_image_v3_request<'a>(
+        &'a self,
+        body: multipart::PostReframeImageV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/reframe", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /// Remix with Ideogram 3.0
     ///
@@ -9314,6 +9776,31 @@ Arguments:
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /v1/ideogram-v3/remix` as [`Client::post_remix_image_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_remix_image_v3_request<'a>(
+        &'a self,
+        body: multipart::PostRemixImageV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/remix", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /// Replace Background with Ideogram 3.0
     ///
     /// Replace the background of a given image synchronously using a prompt with Ideogram 3.0. The foreground subject
@@ -9401,6 +9888,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /v1/ideogram-v3/replace-background` as [`Client::post_replace_background_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_replace_background_v3_request<'a>(
+        &'a self,
+        body: multipart::PostReplaceBackgroundV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/replace-background", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
     /**Train a custom Ideogram v3 model
 
@@ -9587,6 +10099,31 @@ Arguments:
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /v1/ideogram-v3/try-on` as [`Client::post_try_on_v3`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_try_on_v3_request<'a>(
+        &'a self,
+        body: multipart::PostTryOnV3Body,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v3/try-on", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
     /**Generate with Ideogram 4.0
 
 Generates images synchronously using the Ideogram 4.0 model.
@@ -9725,6 +10262,31 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         Ok(ResponseValue::stream(response))
+    }
+    /// Builds `POST /v1/ideogram-v4/generate` as [`Client::post_generate_image_v4_multipart`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn post_generate_image_v4_multipart_request<'a>(
+        &'a self,
+        body: multipart::PostGenerateImageV4MultipartBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!("{}/v1/ideogram-v4/generate", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .headers(header_map)
+            .build()?;
+        Ok(request)
     }
 }
 /// Items consumers will typically use such as the Client.

@@ -12,7 +12,10 @@
 //! its output shape cannot slip through.
 //!
 //! Every multipart method also gets `{method}_raw`, which returns the
-//! response as it came, body unread, whatever its status.
+//! response as it came, body unread, whatever its status, and
+//! `{method}_request`, which returns the request built and unsent, for
+//! callers that send it themselves (their own `reqwest::Client`, their
+//! own credentials, a request signed as their gateway wants).
 
 use anyhow::{Context, Result, bail};
 use quote::format_ident;
@@ -41,16 +44,27 @@ fn patch_one(file: &mut syn::File, op: &MultipartOperation) -> Result<()> {
     };
     let multipart = multipart_method(&original, op)?;
     let raw = raw_method(&multipart, op)?;
-    match op.source {
+    let request = request_method(&multipart, op)?;
+    for added in [&raw, &request] {
+        let taken = items
+            .iter()
+            .any(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == added.sig.ident));
+        if taken {
+            bail!("another operation's method is already named `{}`", added.sig.ident);
+        }
+    }
+    let first = match op.source {
         MultipartSource::StandIn => {
             items[index] = ImplItem::Fn(multipart);
-            items.insert(index + 1, ImplItem::Fn(raw));
+            index + 1
         }
         MultipartSource::Twin => {
             items.insert(index + 1, ImplItem::Fn(multipart));
-            items.insert(index + 2, ImplItem::Fn(raw));
+            index + 2
         }
-    }
+    };
+    items.insert(first, ImplItem::Fn(raw));
+    items.insert(first + 1, ImplItem::Fn(request));
     Ok(())
 }
 
@@ -210,6 +224,53 @@ impl VisitMut for BodySetter {
             return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `{method}_request`: the multipart method's statements up to the one that
+/// builds the request (`let mut request = ...build()?;`), returning it. It
+/// is not async: building a request waits for nothing, and a statement
+/// before it that awaits fails generation, naming the operation.
+fn request_method(multipart: &ImplItemFn, op: &MultipartOperation) -> Result<ImplItemFn> {
+    let mut method = multipart.clone();
+    method.sig.ident = format_ident!("{}_request", op.method_name);
+    method.sig.asyncness = None;
+    method.sig.output = parse_quote!(-> Result<::reqwest::Request, Error<()>>);
+    let built = method
+        .block
+        .stmts
+        .iter()
+        .position(|s| matches!(s, Stmt::Local(l) if matches!(&l.pat, Pat::Ident(p) if p.ident == "request")))
+        .with_context(|| format!("progenitor's `{}` builds no `request`", op.progenitor_method))?;
+    method.block.stmts.truncate(built + 1);
+    let mut awaits = Awaits::default();
+    awaits.visit_block_mut(&mut method.block.clone());
+    if awaits.0 {
+        bail!(
+            "progenitor's `{}` awaits before it builds the request",
+            op.progenitor_method
+        );
+    }
+    method.block.stmts.push(Stmt::Expr(parse_quote!(Ok(request)), None));
+    set_doc(
+        &mut method,
+        &format!(
+            "Builds `{}` as [`Client::{}`] sends it, and returns it unsent: for callers that send it \
+             themselves, with their own `reqwest::Client` or headers of their own (the client's hooks \
+             do not run).",
+            op.request, op.method_name
+        ),
+    );
+    Ok(method)
+}
+
+/// Whether a block awaits anything.
+#[derive(Default)]
+struct Awaits(bool);
+
+impl VisitMut for Awaits {
+    fn visit_expr_await_mut(&mut self, _: &mut syn::ExprAwait) {
+        self.0 = true;
     }
 }
 

@@ -67,7 +67,19 @@ impl Client {
             ..Default::default()
         };
         debug!(bytes = image.len(), "sending");
-        let response = match self.inner.raw.post_ideogram_remix_raw(body).await {
+        let mut request = self.inner.raw.post_ideogram_remix_request(body).map_err(|e| {
+            Failure::fatal(Error::Transport {
+                message: "the request could not be built".to_string(),
+                attempts: attempt,
+                connected: false,
+                request_id: None,
+                source: Some(Box::new(e)),
+            })
+        })?;
+        request
+            .headers_mut()
+            .insert(reqwest::header::AUTHORIZATION, self.inner.authorization.clone());
+        let response = match self.inner.http.execute(request).await {
             Ok(r) => r,
             Err(e) => return Err(transport_failure(e, attempt, &self.inner.config)),
         };
@@ -85,7 +97,7 @@ impl Client {
         } else {
             MAX_ERROR_BODY_BYTES
         };
-        let (bytes, complete) = read_limited(response.into_inner().into_inner(), limit)
+        let (bytes, complete) = read_limited(Box::pin(response.bytes_stream()), limit)
             .await
             .map_err(|e| {
                 Failure::fatal(Error::Transport {
@@ -188,18 +200,9 @@ fn with_answer(error: Error, attempts: u32, header_id: Option<String>) -> Error 
     }
 }
 
-/// Maps an error from the generated client: only a failed connection
-/// (nothing sent) may be retried.
-fn transport_failure(error: remix_raw::Error<()>, attempt: u32, config: &Config) -> Failure {
-    let (remix_raw::Error::CommunicationError(e) | remix_raw::Error::ResponseBodyError(e)) = error else {
-        return Failure::fatal(Error::Transport {
-            message: error.to_string(),
-            attempts: attempt,
-            connected: true,
-            request_id: None,
-            source: None,
-        });
-    };
+/// Maps an error sending the request: only a failed connection (nothing
+/// sent) may be retried.
+fn transport_failure(e: reqwest::Error, attempt: u32, config: &Config) -> Failure {
     let connect = e.is_connect();
     if connect && e.is_timeout() {
         return Failure {

@@ -149,6 +149,8 @@ pub struct ClientBuilder {
     config: Config,
     on_retry: Option<RetryObserver>,
     http: Option<HttpHook>,
+    http_client: Option<reqwest::Client>,
+    connect_timeout_set: bool,
     user_agent_suffix: Option<String>,
     max_in_flight: Option<u32>,
     on_lowered: Option<super::limit::LoweredObserver>,
@@ -249,6 +251,44 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request with `client`, your own
+    /// [`reqwest::Client`](crate::reqwest::Client), instead of one this
+    /// crate builds: to share its connection pool, or a client your
+    /// platform team has set up (proxies, default headers, middleware
+    /// that wraps its connector, HTTP/2 settings).
+    ///
+    /// Your client's own settings apply as it was built: its proxies, its
+    /// default headers, its TLS backend and roots, its connect timeout, its
+    /// user agent and its redirect policy (this crate's never follows one,
+    /// reqwest's default follows up to 10; the remix answer is never a
+    /// redirect, so a redirect means a gateway between you and the API).
+    /// This crate still sends the API key as `Authorization: Bearer KEY` on
+    /// every request, marked sensitive, and still applies
+    /// [`Config::attempt_timeout`], [`Config::deadline`], the retries and
+    /// [`ClientBuilder::max_in_flight`] around each call. The settings that
+    /// only shape a client this crate builds
+    /// ([`ClientBuilder::configure_http`], [`ClientBuilder::user_agent_suffix`],
+    /// [`ClientBuilder::root_certificates_pem`], [`Config::connect_timeout`])
+    /// are refused beside it by [`ClientBuilder::build`], naming the setting,
+    /// rather than dropped.
+    ///
+    /// ```
+    /// use remix_client::{Client, reqwest};
+    ///
+    /// let mut headers = reqwest::header::HeaderMap::new();
+    /// headers.insert("x-team", reqwest::header::HeaderValue::from_static("imaging"));
+    /// let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    /// let client = Client::builder()
+    ///     .api_key("YOUR_API_KEY")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), remix_client::Error>(())
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Adds `suffix` to the `User-Agent` (`remix-client/VERSION suffix`),
     /// to name your application in the API's logs.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
@@ -275,6 +315,7 @@ impl ClientBuilder {
 
     /// Every timing and retry setting at once, replacing those set before.
     pub fn config(mut self, config: Config) -> Self {
+        self.connect_timeout_set = config.connect_timeout != Config::default().connect_timeout;
         self.config = config;
         self
     }
@@ -282,6 +323,7 @@ impl ClientBuilder {
     /// See [`Config::connect_timeout`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = timeout;
+        self.connect_timeout_set = true;
         self
     }
 
@@ -334,8 +376,9 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] naming the [`Setting`] at fault: no API key, a base
     /// URL that is not `https://` (or `http://` on loopback), a zero
-    /// timeout, an initial backoff longer than the largest, or root
-    /// certificates that are not PEM.
+    /// timeout, an initial backoff longer than the largest, root
+    /// certificates that are not PEM, or a setting that shapes a client
+    /// this crate builds beside [`ClientBuilder::http_client`].
     ///
     /// ```
     /// use remix_client::{Client, Error, Setting};
@@ -344,7 +387,7 @@ impl ClientBuilder {
     /// assert!(matches!(err, Error::Config { setting: Setting::ApiKey, .. }));
     /// ```
     pub fn build(self) -> Result<Client, Error> {
-        let key = self.api_key.ok_or_else(|| {
+        let key = self.api_key.as_ref().ok_or_else(|| {
             Error::config(
                 Setting::ApiKey,
                 "no API key was given (set it with .api_key(..) or REMIX_API_KEY)",
@@ -364,6 +407,36 @@ impl ClientBuilder {
                 "this build of remix-client has no TLS (enable its `rustls` or `native-tls` feature)",
             ));
         }
+        let authorization = authorization(key)?;
+        let http = match self.http_client.clone() {
+            Some(client) => {
+                self.check_beside_a_client()?;
+                client
+            }
+            None => self.build_http()?,
+        };
+        let raw = remix_raw::Client::new_with_client(&base_url, http.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                raw,
+                http,
+                authorization,
+                base_url,
+                config: self.config,
+                on_retry: self.on_retry,
+                in_flight: self
+                    .max_in_flight
+                    .map(|n| super::limit::InFlight::new(n, self.on_lowered.clone())),
+            }),
+        })
+    }
+}
+
+impl ClientBuilder {
+    /// The `reqwest::Client` this crate builds: its connect timeout, user
+    /// agent, TLS backend and roots, then the caller's hook, and never a
+    /// redirect.
+    fn build_http(&self) -> Result<reqwest::Client, Error> {
         let mut agent = concat!("remix-client/", env!("CARGO_PKG_VERSION")).to_string();
         if let Some(suffix) = self
             .user_agent_suffix
@@ -382,21 +455,49 @@ impl ClientBuilder {
         if let Some(hook) = &self.http {
             http = hook(http);
         }
-        let http = http.redirect(reqwest::redirect::Policy::none());
-        let raw = remix_raw::Client::new_with_bearer_token(&base_url, key.expose_secret(), http)
-            .map_err(|e| Error::config(Setting::ApiKey, e.to_string()))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                raw,
-                base_url,
-                config: self.config,
-                on_retry: self.on_retry,
-                in_flight: self
-                    .max_in_flight
-                    .map(|n| super::limit::InFlight::new(n, self.on_lowered.clone())),
-            }),
-        })
+        http.redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::config(Setting::HttpClient, format!("reqwest could not build the client: {e}")))
     }
+
+    /// Refuses the settings that only shape a client this crate builds,
+    /// when the caller brought one.
+    fn check_beside_a_client(&self) -> Result<(), Error> {
+        let refused = |setting, what: &str| {
+            Err(Error::config(
+                setting,
+                format!(
+                    "{what} shapes the HTTP client this crate builds, and http_client(..) gave one already; set it on your own reqwest::Client"
+                ),
+            ))
+        };
+        if self.http.is_some() {
+            return refused(Setting::HttpClient, "configure_http(..)");
+        }
+        if self.user_agent_suffix.is_some() {
+            return refused(Setting::UserAgent, "user_agent_suffix(..)");
+        }
+        if !self.roots.is_empty() {
+            return refused(Setting::RootCertificates, "root_certificates_pem(..)");
+        }
+        if self.connect_timeout_set {
+            return refused(Setting::ConnectTimeout, "the connect timeout");
+        }
+        Ok(())
+    }
+}
+
+/// `Bearer KEY`, marked sensitive so that neither `http` nor `reqwest`
+/// prints it.
+fn authorization(key: &ApiKey) -> Result<reqwest::header::HeaderValue, Error> {
+    let secret = key.expose_secret();
+    if secret.trim().is_empty() {
+        return Err(Error::config(Setting::ApiKey, "the API key is empty"));
+    }
+    let mut value = reqwest::header::HeaderValue::try_from(format!("Bearer {secret}"))
+        .map_err(|_| Error::config(Setting::ApiKey, "the API key holds characters a header cannot carry"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -409,6 +510,7 @@ impl fmt::Debug for ClientBuilder {
             .field("config", &self.config)
             .field("on_retry", &self.on_retry.is_some())
             .field("configure_http", &self.http.is_some())
+            .field("http_client", &self.http_client.is_some())
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("max_in_flight", &self.max_in_flight)
             .finish()

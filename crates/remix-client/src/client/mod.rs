@@ -1,5 +1,7 @@
 //! [`Client`]: the remix call with its retry, timeout and decoding policy.
-//! All HTTP goes through `remix-raw`.
+//! Every request is built by `remix-raw` and sent with the client's
+//! `reqwest::Client` (this crate's, or the caller's), the API key added to
+//! each.
 //!
 //! - `builder`: [`ClientBuilder`], [`Config`], [`ApiKey`];
 //! - this module: the client and the retry loop;
@@ -57,6 +59,11 @@ pub struct Client {
 
 struct Inner {
     raw: remix_raw::Client,
+    /// The client `raw` sends with (the same one, kept to send requests
+    /// built by `raw`).
+    http: reqwest::Client,
+    /// `Bearer KEY`, marked sensitive.
+    authorization: reqwest::header::HeaderValue,
     base_url: String,
     config: Config,
     on_retry: Option<RetryObserver>,

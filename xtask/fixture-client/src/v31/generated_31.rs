@@ -524,6 +524,36 @@ impl Client {
         let response = result?;
         Ok(ResponseValue::stream(response))
     }
+    /// Builds `POST /styles/{style_id}/images` as [`Client::create_images`] sends it, and returns it unsent: for callers that send it themselves, with their own `reqwest::Client` or headers of their own (the client's hooks do not run).
+    pub fn create_images_request<'a>(
+        &'a self,
+        style_id: &'a str,
+        billing: Option<types::CreateImagesBilling>,
+        body: multipart::CreateImagesBody,
+    ) -> Result<::reqwest::Request, Error<()>> {
+        let url = format!(
+            "{}/styles/{}/images", self.baseurl, encode_path(& style_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(body.into_form()?)
+            .query(&progenitor_client::QueryParam::new("billing", &billing))
+            .headers(header_map)
+            .build()?;
+        Ok(request)
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
