@@ -271,12 +271,14 @@ fn halves() -> Vec<u8> {
 
 /// The mean brightness of the left and right halves of a PNG.
 fn half_brightness(png: &[u8]) -> (f64, f64) {
-    let image = remix_mock::render::decode(png).unwrap().to_luma8();
-    let (w, h) = image.dimensions();
+    let image = remix_mock::render::decode(png).unwrap();
+    let (w, h) = (image.width(), image.height());
+    // Rec. 709 luma, as image editors weigh the channels.
+    let luma = |[r, g, b]: [u8; 3]| 0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b);
     let mean = |xs: std::ops::Range<u32>| {
         let n = f64::from((xs.end - xs.start) * h);
         xs.flat_map(|x| (0..h).map(move |y| (x, y)))
-            .map(|(x, y)| f64::from(image.get_pixel(x, y)[0]))
+            .map(|(x, y)| luma(image.get_pixel(x, y)))
             .sum::<f64>()
             / n
     };

@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::render::RgbImage;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use image::DynamicImage;
 use remix_client::{ImageRequest, Resolution};
 use serde::Deserialize;
 
@@ -22,7 +22,7 @@ const MAX_STORED_IMAGES: usize = 10_000;
 
 /// One generated image, waiting for its link to be fetched.
 struct Stored {
-    source: Arc<DynamicImage>,
+    source: Arc<RgbImage>,
     recipe: Recipe,
     expires_at: u64,
     /// The image being rendered since its link was handed out (as a CDN
@@ -48,7 +48,7 @@ impl ImageStore {
     pub(crate) fn add(
         &self,
         id: String,
-        source: Arc<DynamicImage>,
+        source: Arc<RgbImage>,
         recipe: Recipe,
         expires_at: u64,
         prerender: bool,

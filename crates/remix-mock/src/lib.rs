@@ -23,6 +23,7 @@ mod faults;
 mod images;
 mod log;
 mod parts;
+mod pixels;
 mod remix;
 pub mod render;
 mod server;

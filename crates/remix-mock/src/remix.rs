@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use crate::render::RgbImage;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use image::DynamicImage;
 use remix_client::{ImageFile, ImageRequest, limits};
 use serde_json::{Value, json};
 
@@ -140,7 +140,7 @@ impl AppState {
 
 /// Checks the parts with remix-client's own checks and decodes the image;
 /// every problem is reported, joined.
-async fn validate(received: Received) -> Result<(ImageRequest, DynamicImage), String> {
+async fn validate(received: Received) -> Result<(ImageRequest, RgbImage), String> {
     let mut problems = received.problems;
     let request = received.request.and_then(|text| {
         ImageRequest::from_json(&text)
@@ -188,7 +188,7 @@ fn task_answer(state: &AppState, call: &Call) -> Response {
 
 /// Ideogram's native image list, one remix of the upload per image, with
 /// links the mock serves (signed, expiring after the configured time).
-fn native_answer(state: &AppState, call: &Call, request: &ImageRequest, source: DynamicImage, host: &str) -> Response {
+fn native_answer(state: &AppState, call: &Call, request: &ImageRequest, source: RgbImage, host: &str) -> Response {
     let (width, height) = image_size(request);
     let drawn = (call.n * 7919 + state.config.seed.unwrap_or(0)) % u64::from(limits::MAX_SEED);
     let base_seed = request.seed().map_or(drawn, u64::from);
