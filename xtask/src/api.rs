@@ -5,7 +5,8 @@
 //!
 //! rustdoc's JSON output is unstable: it is asked of the stable toolchain
 //! with `RUSTC_BOOTSTRAP=1`, as cargo-semver-checks does, and read by
-//! `public-api`, which matches this toolchain's format.
+//! `public-api` (in `xtask/api-listing`, run as a process), which matches
+//! this toolchain's format.
 
 use std::path::{Path, PathBuf};
 
@@ -56,16 +57,21 @@ pub fn listing(root: &Path, package: &str) -> Result<String> {
         .map(|(_, l)| *l)
         .with_context(|| format!("{package} is not one of the library crates"))?;
     let json = rustdoc_json(root, package, lib)?;
-    // Blanket impls come from dependencies (`impl<T> Borrow<T> for T`) and
-    // change with them; the crate's own items, impls and auto traits stay.
-    let api = public_api::Builder::from_rustdoc_json(&json)
-        .omit_blanket_impls(true)
-        .build()
-        .with_context(|| format!("reading {}", json.display()))?;
-    let mut lines: Vec<String> = api.items().map(ToString::to_string).collect();
-    lines.sort();
-    lines.dedup();
-    Ok(lines.join("\n") + "\n")
+    // `xtask/api-listing` reads it (public-api), as a process of its own so
+    // that xtask builds without it.
+    let out = workspace::cargo()
+        .current_dir(root)
+        .args(["run", "--quiet", "--locked", "--package", "api-listing", "--"])
+        .arg(&json)
+        .output()
+        .context("running api-listing")?;
+    if !out.status.success() {
+        bail!(
+            "api-listing failed for {package}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8(out.stdout).context("api-listing printed text that is not UTF-8")
 }
 
 /// What a change needs, as semver says.

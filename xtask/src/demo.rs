@@ -26,11 +26,17 @@ const REQUEST: [&str; 12] = [
 ];
 
 /// Builds `remix` and `remix-mock` and returns the folder they are in.
+///
+/// `remix` is built with rustls on the `ring` provider (its `rustls-ring`
+/// feature) instead of the default aws-lc-rs: the same TLS to a user
+/// (`target/debug/remix` works against the real API), without aws-lc-sys's
+/// C build, which was the longest step of a first demo (60 s of 151 s).
 fn build(root: &Path) -> Result<PathBuf> {
     eprintln!("==> building remix and remix-mock");
     let status = workspace::cargo()
         .current_dir(root)
         .args(["build", "--quiet", "--package", "remix-cli", "--package", "remix-mock"])
+        .args(["--no-default-features", "--features", "remix-cli/rustls-ring"])
         .status()
         .context("running cargo build")?;
     if !status.success() {
