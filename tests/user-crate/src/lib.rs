@@ -28,7 +28,12 @@ pub fn client(base_url: &str, key: &str, in_flight: u32) -> Result<Client, remix
 /// The client a service uses when its platform hands it a finished
 /// `reqwest::Client` (shared pool, proxies, headers already set): the key
 /// and the in-flight bound are still this crate's.
-pub fn client_on(http: reqwest::Client, base_url: &str, key: &str, in_flight: u32) -> Result<Client, remix_client::Error> {
+pub fn client_on(
+    http: reqwest::Client,
+    base_url: &str,
+    key: &str,
+    in_flight: u32,
+) -> Result<Client, remix_client::Error> {
     Client::builder()
         .api_key(key)
         .base_url(base_url)

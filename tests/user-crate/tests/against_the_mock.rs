@@ -61,7 +61,9 @@ async fn the_services_own_reqwest_client_sends_its_header_and_our_key() {
         .build()
         .unwrap();
     let client = remix_user::client_on(http, mock.url(), KEY, 4).unwrap();
-    remix_once(&client).await.expect("remixed: the key went out with the client's own request");
+    remix_once(&client)
+        .await
+        .expect("remixed: the key went out with the client's own request");
     let log = mock.log();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].headers.get("x-team").map(String::as_str), Some("platform"));
@@ -78,7 +80,10 @@ async fn the_services_own_reqwest_client_sends_its_header_and_our_key() {
         .build()
         .unwrap_err();
     let text = format!("{error:#}");
-    assert!(text.contains("user_agent") && text.contains("your own reqwest::Client"), "{text}");
+    assert!(
+        text.contains("user_agent") && text.contains("your own reqwest::Client"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
