@@ -183,24 +183,7 @@ impl Client {
         &'a self,
         body: multipart::PostIdeogramRemixBody,
     ) -> Result<ResponseValue<types::PostIdeogramRemixResponse>, Error<()>> {
-        let url = format!("{}/ideogram/remix", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_ideogram_remix_request(body)?;
         let info = OperationInfo {
             operation_id: "post_ideogram_remix",
         };
@@ -220,24 +203,7 @@ impl Client {
         &'a self,
         body: multipart::PostIdeogramRemixBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/ideogram/remix", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_ideogram_remix_request(body)?;
         let info = OperationInfo {
             operation_id: "post_ideogram_remix",
         };

@@ -451,30 +451,8 @@ impl Client {
         x_request_tag: Option<&'a str>,
         body: multipart::UploadPhotosBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!(
-            "{}/albums/{}/photos", self.baseurl, encode_path(& album_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        if let Some(value) = x_request_tag {
-            header_map.append("X-Request-Tag", value.to_string().try_into()?);
-        }
-        #[allow(unused_mut)]
         let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .query(&progenitor_client::QueryParam::new("notify", &notify))
-            .headers(header_map)
-            .build()?;
+            .upload_photos_request(album_id, notify, x_request_tag, body)?;
         let info = OperationInfo {
             operation_id: "upload_photos",
         };
@@ -525,24 +503,7 @@ impl Client {
         &'a self,
         body: multipart::PutDocumentsBody,
     ) -> Result<ResponseValue<types::Document>, Error<()>> {
-        let url = format!("{}/documents", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .put(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.put_documents_request(body)?;
         let info = OperationInfo {
             operation_id: "put_documents",
         };
@@ -564,24 +525,7 @@ impl Client {
         &'a self,
         body: multipart::PutDocumentsBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/documents", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .put(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.put_documents_request(body)?;
         let info = OperationInfo {
             operation_id: "put_documents",
         };
@@ -660,24 +604,7 @@ impl Client {
         &'a self,
         body: multipart::SearchMultipartBody,
     ) -> Result<ResponseValue<types::Document>, Error<()>> {
-        let url = format!("{}/search", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.search_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "search",
         };
@@ -697,24 +624,7 @@ impl Client {
         &'a self,
         body: multipart::SearchMultipartBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/search", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.search_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "search",
         };

@@ -6083,27 +6083,7 @@ Arguments:
         dataset_id: &'a str,
         body: multipart::UploadDatasetAssetsBody,
     ) -> Result<ResponseValue<types::UploadDatasetAssetsResponse>, Error<()>> {
-        let url = format!(
-            "{}/datasets/{}/upload_assets", self.baseurl, encode_path(& dataset_id
-            .to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.upload_dataset_assets_request(dataset_id, body)?;
         let info = OperationInfo {
             operation_id: "upload_dataset_assets",
         };
@@ -6127,27 +6107,7 @@ Arguments:
         dataset_id: &'a str,
         body: multipart::UploadDatasetAssetsBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!(
-            "{}/datasets/{}/upload_assets", self.baseurl, encode_path(& dataset_id
-            .to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.upload_dataset_assets_request(dataset_id, body)?;
         let info = OperationInfo {
             operation_id: "upload_dataset_assets",
         };
@@ -6240,24 +6200,7 @@ Arguments:
         &'a self,
         body: multipart::PostDescribeBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/describe", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_describe_request(body)?;
         let info = OperationInfo {
             operation_id: "post_describe",
         };
@@ -6355,24 +6298,7 @@ Arguments:
         &'a self,
         body: multipart::PostEditImageBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/edit", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_edit_image_request(body)?;
         let info = OperationInfo {
             operation_id: "post_edit_image",
         };
@@ -6478,30 +6404,8 @@ Arguments:
         x_test_header_2: Option<&'a str>,
         body: multipart::PostInternalTestingBody,
     ) -> Result<ResponseValue<types::PostInternalTesting200Response>, Error<()>> {
-        let url = format!("{}/internal-testing", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        if let Some(value) = x_test_header {
-            header_map.append("X-Test-Header", value.to_string().try_into()?);
-        }
-        if let Some(value) = x_test_header_2 {
-            header_map.append("X-Test-Header-2", value.to_string().try_into()?);
-        }
-        #[allow(unused_mut)]
         let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+            .post_internal_testing_request(x_test_header, x_test_header_2, body)?;
         let info = OperationInfo {
             operation_id: "post_internal_testing",
         };
@@ -6523,30 +6427,8 @@ Arguments:
         x_test_header_2: Option<&'a str>,
         body: multipart::PostInternalTestingBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/internal-testing", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        if let Some(value) = x_test_header {
-            header_map.append("X-Test-Header", value.to_string().try_into()?);
-        }
-        if let Some(value) = x_test_header_2 {
-            header_map.append("X-Test-Header-2", value.to_string().try_into()?);
-        }
-        #[allow(unused_mut)]
         let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+            .post_internal_testing_request(x_test_header, x_test_header_2, body)?;
         let info = OperationInfo {
             operation_id: "post_internal_testing",
         };
@@ -6751,24 +6633,7 @@ Arguments:
         &'a self,
         body: multipart::PostMagicPromptMultipartBody,
     ) -> Result<ResponseValue<types::MagicPromptResponse>, Error<()>> {
-        let url = format!("{}/magic-prompt", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_magic_prompt_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "post_magic_prompt",
         };
@@ -6792,24 +6657,7 @@ Arguments:
         &'a self,
         body: multipart::PostMagicPromptMultipartBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/magic-prompt", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_magic_prompt_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "post_magic_prompt",
         };
@@ -8050,24 +7898,7 @@ Sends a `GET` request to `/models/{model_id}`
         &'a self,
         body: multipart::PostReframeImageBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/reframe", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_reframe_image_request(body)?;
         let info = OperationInfo {
             operation_id: "post_reframe_image",
         };
@@ -8166,24 +7997,7 @@ Sends a `GET` request to `/models/{model_id}`
         &'a self,
         body: multipart::PostRemixImageBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/remix", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_remix_image_request(body)?;
         let info = OperationInfo {
             operation_id: "post_remix_image",
         };
@@ -8280,24 +8094,7 @@ Sends a `GET` request to `/models/{model_id}`
         &'a self,
         body: multipart::PostUpscaleImageBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/upscale", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_upscale_image_request(body)?;
         let info = OperationInfo {
             operation_id: "post_upscale_image",
         };
@@ -8395,24 +8192,7 @@ Sends a `GET` request to `/models/{model_id}`
         &'a self,
         body: multipart::PostV1EditImageBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/edit", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_v1_edit_image_request(body)?;
         let info = OperationInfo {
             operation_id: "post_v1_edit_image",
         };
@@ -8510,24 +8290,7 @@ Sends a `GET` request to `/models/{model_id}`
         &'a self,
         body: multipart::PostEditImageV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/edit", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_edit_image_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_edit_image_v3",
         };
@@ -8674,24 +8437,7 @@ Arguments:
         &'a self,
         body: multipart::PostGenerateImageV3MultipartBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/generate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_generate_image_v3_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "post_generate_image_v3",
         };
@@ -8842,24 +8588,7 @@ Arguments:
         &'a self,
         body: multipart::PostGenerateDesignV3MultipartBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/generate-design", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_generate_design_v3_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "post_generate_design_v3",
         };
@@ -9012,24 +8741,8 @@ Arguments:
         &'a self,
         body: multipart::PostGenerateImageV3TransparentMultipartBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/generate-transparent", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
         let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+            .post_generate_image_v3_transparent_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "post_generate_image_v3_transparent",
         };
@@ -9180,24 +8893,7 @@ Arguments:
         &'a self,
         body: multipart::PostGenerateGraphicV3MultipartBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/graphic", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_generate_graphic_v3_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "post_generate_graphic_v3",
         };
@@ -9295,24 +8991,7 @@ Arguments:
         &'a self,
         body: multipart::PostInpaintImageV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/inpaint", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_inpaint_image_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_inpaint_image_v3",
         };
@@ -9368,24 +9047,7 @@ Arguments:
         &'a self,
         body: multipart::PostLayerizeDesignV3Body,
     ) -> Result<ResponseValue<types::LayeredImageGenerationResponseV3>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/layerize-design", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_layerize_design_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_layerize_design_v3",
         };
@@ -9408,24 +9070,7 @@ Arguments:
         &'a self,
         body: multipart::PostLayerizeDesignV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/layerize-design", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_layerize_design_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_layerize_design_v3",
         };
@@ -9481,24 +9126,7 @@ Arguments:
         &'a self,
         body: multipart::PostLayerizeTextV3Body,
     ) -> Result<ResponseValue<types::LayerizeTextResponse>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/layerize-text", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_layerize_text_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_layerize_text_v3",
         };
@@ -9521,24 +9149,7 @@ Arguments:
         &'a self,
         body: multipart::PostLayerizeTextV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/layerize-text", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_layerize_text_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_layerize_text_v3",
         };
@@ -9633,24 +9244,7 @@ Arguments:
         &'a self,
         body: multipart::PostReframeImageV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/reframe", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_reframe_image_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_reframe_image_v3",
         };
@@ -9749,24 +9343,7 @@ Arguments:
         &'a self,
         body: multipart::PostRemixImageV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/remix", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_remix_image_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_remix_image_v3",
         };
@@ -9862,24 +9439,7 @@ Arguments:
         &'a self,
         body: multipart::PostReplaceBackgroundV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/replace-background", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_replace_background_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_replace_background_v3",
         };
@@ -10072,24 +9632,7 @@ Arguments:
         &'a self,
         body: multipart::PostTryOnV3Body,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v3/try-on", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_try_on_v3_request(body)?;
         let info = OperationInfo {
             operation_id: "post_try_on_v3",
         };
@@ -10236,24 +9779,7 @@ Arguments:
         &'a self,
         body: multipart::PostGenerateImageV4MultipartBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!("{}/v1/ideogram-v4/generate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.post_generate_image_v4_multipart_request(body)?;
         let info = OperationInfo {
             operation_id: "post_generate_image_v4",
         };

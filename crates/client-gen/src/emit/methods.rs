@@ -42,9 +42,17 @@ fn patch_one(file: &mut syn::File, op: &MultipartOperation) -> Result<()> {
         ImplItem::Fn(f) => f.clone(),
         _ => unreachable!("find_method finds functions"),
     };
-    let multipart = multipart_method(&original, op)?;
-    let raw = raw_method(&multipart, op)?;
+    let mut multipart = multipart_method(&original, op)?;
     let request = request_method(&multipart, op)?;
+    let mut raw = raw_method(&multipart, op)?;
+    build_with(&mut raw, &request)?;
+    // A method whose error bodies are typed returns `Error<E>`, which
+    // `_request`'s `Error<()>` does not convert into: it keeps its own
+    // statements.
+    let untyped_errors: syn::ReturnType = parse_quote!(-> Result<ResponseValue<()>, Error<()>>);
+    if returns_untyped_errors(&multipart.sig.output, &untyped_errors) {
+        build_with(&mut multipart, &request)?;
+    }
     for added in [&raw, &request] {
         let taken = items
             .iter()
@@ -236,11 +244,7 @@ fn request_method(multipart: &ImplItemFn, op: &MultipartOperation) -> Result<Imp
     method.sig.ident = format_ident!("{}_request", op.method_name);
     method.sig.asyncness = None;
     method.sig.output = parse_quote!(-> Result<::reqwest::Request, Error<()>>);
-    let built = method
-        .block
-        .stmts
-        .iter()
-        .position(|s| matches!(s, Stmt::Local(l) if matches!(&l.pat, Pat::Ident(p) if p.ident == "request")))
+    let built = request_statement(&method)
         .with_context(|| format!("progenitor's `{}` builds no `request`", op.progenitor_method))?;
     method.block.stmts.truncate(built + 1);
     let mut awaits = Awaits::default();
@@ -262,6 +266,55 @@ fn request_method(multipart: &ImplItemFn, op: &MultipartOperation) -> Result<Imp
         ),
     );
     Ok(method)
+}
+
+/// Whether `output` is `Result<_, Error<()>>` (`untyped` is that shape with
+/// `()` for the value).
+fn returns_untyped_errors(output: &syn::ReturnType, untyped: &syn::ReturnType) -> bool {
+    let error = |ret: &syn::ReturnType| -> Option<String> {
+        let syn::ReturnType::Type(_, ty) = ret else { return None };
+        let syn::Type::Path(path) = &**ty else { return None };
+        let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+            return None;
+        };
+        args.args
+            .iter()
+            .nth(1)
+            .map(|e| quote::ToTokens::to_token_stream(e).to_string())
+    };
+    error(output).is_some() && error(output) == error(untyped)
+}
+
+/// The index of the statement that builds the request (`let mut request = ...`).
+fn request_statement(method: &ImplItemFn) -> Option<usize> {
+    method
+        .block
+        .stmts
+        .iter()
+        .position(|s| matches!(s, Stmt::Local(l) if matches!(&l.pat, Pat::Ident(p) if p.ident == "request")))
+}
+
+/// Replaces the statements of `method` that build its request with one
+/// call of `request` (`{method}_request`), which holds them, so that they
+/// are written once: `let mut request = self.{method}_request(args)?;`.
+fn build_with(method: &mut ImplItemFn, request: &ImplItemFn) -> Result<()> {
+    let built = request_statement(method).context("the method builds no `request`")?;
+    let args: Vec<&syn::Ident> = method
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(typed) => match &*typed.pat {
+                Pat::Ident(p) => Some(&p.ident),
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let name = &request.sig.ident;
+    let call: Stmt = parse_quote!(let mut request = self.#name(#(#args),*)?;);
+    method.block.stmts.splice(0..=built, [call]);
+    Ok(())
 }
 
 /// Whether a block awaits anything.

@@ -494,27 +494,7 @@ impl Client {
         billing: Option<types::CreateImagesBilling>,
         body: multipart::CreateImagesBody,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-        let url = format!(
-            "{}/styles/{}/images", self.baseurl, encode_path(& style_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .multipart(body.into_form()?)
-            .query(&progenitor_client::QueryParam::new("billing", &billing))
-            .headers(header_map)
-            .build()?;
+        let mut request = self.create_images_request(style_id, billing, body)?;
         let info = OperationInfo {
             operation_id: "create_images",
         };
