@@ -144,10 +144,16 @@ pub fn run(args: &Args) -> Result<(String, bool)> {
                     generated: summary["generated"].as_u64().unwrap_or(0),
                     krate: o.krate.clone().filter(|_| !summary.is_null()),
                     seconds: o.seconds,
+                    timed_out: matches!(o.status, run::Status::TimedOut),
                 }
             })
             .collect();
-        let table = peers::compare(&specs, &ours, failures.as_ref().expect("--peers checks the crates"))?;
+        let table = peers::compare(
+            &specs,
+            &ours,
+            failures.as_ref().expect("--peers checks the crates"),
+            args.jobs,
+        )?;
         report.push_str(&format!(
             "
 Side by side, on the same specs:

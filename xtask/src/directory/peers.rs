@@ -3,7 +3,9 @@
 //! cargo, for the side-by-side table of BENCHMARKS.md. openapi-generator
 //! is PyPI's `openapi-generator-cli` (it brings its jar; Java 17 runs it),
 //! found on `PATH` or at `$OPENAPI_GENERATOR`; without it, its column says
-//! so. Never run in CI.
+//! so. Each peer gets [`PEER_TIMEOUT`] a spec, one spec at a time; every
+//! run is appended to `target/directory/peers/results.jsonl` as it ends,
+//! so a run stopped early still leaves its figures. Never run in CI.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,6 +30,53 @@ pub struct PeerRun {
     pub krate: Option<String>,
     /// Seconds it took.
     pub seconds: f64,
+    /// Whether it was stopped at [`PEER_TIMEOUT`].
+    pub timed_out: bool,
+}
+
+/// How long a peer may take for one spec. Far above what client-gen takes
+/// for any spec of the directory (under 10 s but for two), so a peer
+/// stopped here is still slower than ours on that spec.
+pub const PEER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How a peer's run ended.
+enum Ended {
+    Ok(String),
+    Failed,
+    TimedOut,
+}
+
+impl PeerRun {
+    /// The word the progress line and the results file use.
+    fn outcome(&self) -> &'static str {
+        match (self.timed_out, &self.krate) {
+            (true, _) => "timed out",
+            (false, Some(_)) => "ok",
+            (false, None) => "failed",
+        }
+    }
+
+    /// Prints the progress line and appends the run to `results`.
+    fn record(&self, peer: &str, index: usize, of: usize, results: &Path) -> Result<()> {
+        eprintln!(
+            "[{peer} {}/{of}] {} {} {:.2} s",
+            index + 1,
+            self.spec,
+            self.outcome(),
+            self.seconds
+        );
+        let line = serde_json::json!({
+            "peer": peer, "spec": self.spec, "outcome": self.outcome(), "seconds": self.seconds,
+            "operations": self.operations, "generated": self.generated, "crate": self.krate,
+        });
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(results)
+            .with_context(|| format!("opening {}", results.display()))?;
+        writeln!(file, "{line}").with_context(|| format!("writing {}", results.display()))
+    }
 }
 
 /// The dependencies a crate of progenitor's output needs (all it may use).
@@ -38,7 +87,7 @@ const PROGENITOR_DEPENDENCIES: &str = "progenitor-client = \"0.15.1\"\n\
     uuid = { version = \"1\", default-features = false, features = [\"serde\"] }\n\
     regress = \"0.12\"\nfutures-core = \"0.3\"\n";
 
-fn run_with_timeout(command: &mut Command, timeout: Duration) -> Result<(bool, String)> {
+fn run_with_timeout(command: &mut Command) -> Result<Ended> {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -52,12 +101,16 @@ fn run_with_timeout(command: &mut Command, timeout: Duration) -> Result<(bool, S
                 use std::io::Read;
                 let _ = stdout.read_to_string(&mut out);
             }
-            return Ok((status.success(), out));
+            return Ok(if status.success() {
+                Ended::Ok(out)
+            } else {
+                Ended::Failed
+            });
         }
-        if started.elapsed() > timeout {
+        if started.elapsed() > PEER_TIMEOUT {
             let _ = child.kill();
             let _ = child.wait();
-            return Ok((false, String::new()));
+            return Ok(Ended::TimedOut);
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -110,12 +163,15 @@ fn progenitor(example: &Path, specs: &[Spec], dir: &Path) -> Result<Vec<PeerRun>
         let src = dir.join("crates").join(&name).join("src");
         std::fs::create_dir_all(&src)?;
         let started = Instant::now();
-        let (ok, stdout) = run_with_timeout(
-            Command::new(example).arg(&spec.path).arg(src.join("generated.rs")),
-            Duration::from_secs(120),
-        )?;
-        let summary: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_default();
-        let generated = ok && summary["generated"] == serde_json::Value::Bool(true);
+        let ended = run_with_timeout(Command::new(example).arg(&spec.path).arg(src.join("generated.rs")))?;
+        let seconds = started.elapsed().as_secs_f64();
+        let generated = match &ended {
+            Ended::Ok(stdout) => {
+                let summary: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_default();
+                summary["generated"] == serde_json::Value::Bool(true)
+            }
+            _ => false,
+        };
         let operations = operations_of(&spec.path);
         if generated {
             std::fs::write(
@@ -127,20 +183,16 @@ fn progenitor(example: &Path, specs: &[Spec], dir: &Path) -> Result<Vec<PeerRun>
             );
             std::fs::write(dir.join("crates").join(&name).join("Cargo.toml"), manifest)?;
         }
-        eprintln!(
-            "[progenitor {}/{}] {} {}",
-            i + 1,
-            specs.len(),
-            spec.id,
-            if generated { "ok" } else { "failed" }
-        );
-        out.push(PeerRun {
+        let run = PeerRun {
             spec: spec.id.clone(),
             operations,
             generated: if generated { operations } else { 0 },
             krate: generated.then_some(name),
-            seconds: started.elapsed().as_secs_f64(),
-        });
+            seconds,
+            timed_out: matches!(ended, Ended::TimedOut),
+        };
+        run.record("progenitor", i, specs.len(), &dir.join("results.jsonl"))?;
+        out.push(run);
     }
     Ok(out)
 }
@@ -177,30 +229,26 @@ fn openapi_generator_runs(generator: &Path, specs: &[Spec], dir: &Path) -> Resul
         let name = format!("o{}", super::run::crate_name(i, spec)).replace('-', "_");
         let crate_dir = dir.join("crates").join(&name);
         let started = Instant::now();
-        let (ok, _) = run_with_timeout(
+        let ended = run_with_timeout(
             Command::new(generator)
                 .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
                 .arg(&spec.path)
                 .arg("-o")
                 .arg(&crate_dir)
                 .arg(format!("--additional-properties=packageName={name},supportAsync=true")),
-            Duration::from_secs(300),
         )?;
-        let generated = if ok { generated_functions(&crate_dir) } else { 0 };
-        eprintln!(
-            "[openapi-generator {}/{}] {} {}",
-            i + 1,
-            specs.len(),
-            spec.id,
-            if ok { "ok" } else { "failed" }
-        );
-        out.push(PeerRun {
+        let seconds = started.elapsed().as_secs_f64();
+        let ok = matches!(ended, Ended::Ok(_));
+        let run = PeerRun {
             spec: spec.id.clone(),
             operations: operations_of(&spec.path),
-            generated,
+            generated: if ok { generated_functions(&crate_dir) } else { 0 },
             krate: ok.then_some(name),
-            seconds: started.elapsed().as_secs_f64(),
-        });
+            seconds,
+            timed_out: matches!(ended, Ended::TimedOut),
+        };
+        run.record("openapi-generator", i, specs.len(), &dir.join("results.jsonl"))?;
+        out.push(run);
     }
     Ok(out)
 }
@@ -224,9 +272,10 @@ fn row(label: &str, runs: &[PeerRun], failures: Option<&crates::Failures>) -> St
             .unwrap_or(0.0)
     };
     format!(
-        "| {label} | {} of {} | {} of {operations} ({:.1}%) | {crates} of {} | {compiling} of {operations} ({:.1}%) | {:.2} / {:.2} / {:.2} s |\n",
+        "| {label} | {} of {} | {} | {} of {operations} ({:.1}%) | {crates} of {} | {compiling} of {operations} ({:.1}%) | {:.2} / {:.2} / {:.2} s |\n",
         runs.iter().filter(|r| r.krate.is_some()).count(),
         runs.len(),
+        runs.iter().filter(|r| r.timed_out).count(),
         generated,
         100.0 * generated as f64 / operations.max(1) as f64,
         runs.len(),
@@ -237,9 +286,41 @@ fn row(label: &str, runs: &[PeerRun], failures: Option<&crates::Failures>) -> St
     )
 }
 
+/// The specs on which client-gen took longer than `peer`, spec by spec
+/// (a peer that failed or timed out still took the time it took).
+fn slower_than(label: &str, ours: &[PeerRun], theirs: &[PeerRun]) -> String {
+    let mut slower: Vec<(&PeerRun, &PeerRun)> = ours
+        .iter()
+        .zip(theirs)
+        .filter(|(o, t)| o.spec == t.spec && o.seconds > t.seconds)
+        .collect();
+    slower.sort_by(|a, b| (b.0.seconds - b.1.seconds).total_cmp(&(a.0.seconds - a.1.seconds)));
+    let listed: Vec<String> = slower
+        .iter()
+        .take(5)
+        .map(|(o, t)| {
+            format!(
+                "{} ({:.2} s against {:.2} s, {})",
+                o.spec,
+                o.seconds,
+                t.seconds,
+                t.outcome()
+            )
+        })
+        .collect();
+    format!(
+        "client-gen took longer than {label} on {} of {} specs{}{}.\n",
+        slower.len(),
+        ours.len().min(theirs.len()),
+        if listed.is_empty() { "" } else { ": " },
+        listed.join(", ")
+    )
+}
+
 /// Runs both peers on `specs` (ours is `ours`, already run and checked)
-/// and returns the side-by-side table.
-pub fn compare(specs: &[Spec], ours: &[PeerRun], our_failures: &crates::Failures) -> Result<String> {
+/// and returns the side-by-side table; `jobs` is how many specs ours ran
+/// at a time.
+pub fn compare(specs: &[Spec], ours: &[PeerRun], our_failures: &crates::Failures, jobs: usize) -> Result<String> {
     let root = workspace::root()?;
     let target = workspace::target_dir()?;
     let dir = target.join("directory").join("peers");
@@ -279,14 +360,54 @@ pub fn compare(specs: &[Spec], ours: &[PeerRun], our_failures: &crates::Failures
         &root.join("Cargo.lock"),
     )?;
     let mut table = String::from(
-        "| generator | specs generated | operations generated | crates that compile | operations in crates that compile | time median / p99 / max |\n\
-         |---|---|---|---|---|---|\n",
+        "| generator | specs generated | timed out | operations generated | crates that compile | operations in crates that compile | time median / p99 / max |\n\
+         |---|---|---|---|---|---|---|\n",
     );
     table.push_str(&row("client-gen", ours, Some(our_failures)));
     table.push_str(&row("progenitor 0.15.1 alone", &progenitor, Some(&failures)));
     match &others {
         Some(runs) => table.push_str(&row("openapi-generator 7.26 (`rust`)", runs, Some(&failures))),
-        None => table.push_str("| openapi-generator 7.26 (`rust`) | not run: no `openapi-generator-cli` | | | | |\n"),
+        None => table.push_str("| openapi-generator 7.26 (`rust`) | not run: no `openapi-generator-cli` | | | | | |\n"),
+    }
+    table.push_str(&format!(
+        "\nEach peer one spec at a time, stopped after {} s (client-gen {} at a time).\n",
+        PEER_TIMEOUT.as_secs(),
+        jobs
+    ));
+    table.push_str(&slower_than("progenitor 0.15.1 alone", ours, &progenitor));
+    if let Some(runs) = &others {
+        table.push_str(&slower_than("openapi-generator 7.26", ours, runs));
     }
     Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(spec: &str, seconds: f64, timed_out: bool) -> PeerRun {
+        PeerRun {
+            spec: spec.to_string(),
+            operations: 1,
+            generated: 1,
+            krate: (!timed_out).then(|| spec.to_string()),
+            seconds,
+            timed_out,
+        }
+    }
+
+    #[test]
+    fn the_specs_where_ours_is_slower_are_named_worst_first() {
+        let ours = [run("a", 1.0, false), run("b", 9.0, false), run("c", 0.5, false)];
+        let theirs = [run("a", 3.0, false), run("b", 4.0, false), run("c", 0.1, true)];
+        assert_eq!(
+            slower_than("x", &ours, &theirs),
+            "client-gen took longer than x on 2 of 3 specs: b (9.00 s against 4.00 s, ok), \
+             c (0.50 s against 0.10 s, timed out).\n"
+        );
+        assert_eq!(
+            slower_than("x", &ours[..1], &theirs[..1]),
+            "client-gen took longer than x on 0 of 1 specs.\n"
+        );
+    }
 }
