@@ -88,19 +88,32 @@ const PROGENITOR_DEPENDENCIES: &str = "progenitor-client = \"0.15.1\"\n\
     regress = \"0.12\"\nfutures-core = \"0.3\"\n";
 
 fn run_with_timeout(command: &mut Command) -> Result<Ended> {
+    // Its own process group, so that a peer stopped at the time limit goes
+    // with its children (PyPI's openapi-generator-cli is a Python script
+    // that starts `java`, which would otherwise keep running beside the
+    // next spec).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .context("running a peer")?;
+    // Read while it runs: openapi-generator logs every file it writes to
+    // stdout (500 KB for Box), and a full pipe would stop it until the
+    // time limit.
+    let reader = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut out = String::new();
+            let _ = stdout.read_to_string(&mut out);
+            out
+        })
+    });
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait()? {
-            let mut out = String::new();
-            if let Some(mut stdout) = child.stdout.take() {
-                use std::io::Read;
-                let _ = stdout.read_to_string(&mut out);
-            }
+            let out = reader.map(|r| r.join().unwrap_or_default()).unwrap_or_default();
             return Ok(if status.success() {
                 Ended::Ok(out)
             } else {
@@ -108,6 +121,10 @@ fn run_with_timeout(command: &mut Command) -> Result<Ended> {
             });
         }
         if started.elapsed() > PEER_TIMEOUT {
+            #[cfg(unix)]
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
             let _ = child.kill();
             let _ = child.wait();
             return Ok(Ended::TimedOut);
@@ -394,6 +411,19 @@ mod tests {
             seconds,
             timed_out,
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_peer_that_writes_much_to_stdout_is_not_held_up_by_the_pipe() {
+        let started = Instant::now();
+        let ended =
+            run_with_timeout(Command::new("sh").args(["-c", "head -c 1000000 /dev/zero | tr '\\0' x"])).unwrap();
+        let Ended::Ok(out) = ended else {
+            panic!("the peer did not end by itself")
+        };
+        assert_eq!(out.len(), 1_000_000);
+        assert!(started.elapsed() < Duration::from_secs(30));
     }
 
     #[test]
