@@ -275,7 +275,7 @@ fn row(label: &str, runs: &[PeerRun], failures: Option<&crates::Failures>) -> St
     let operations: u64 = runs.iter().map(|r| r.operations).sum();
     let generated: u64 = runs.iter().map(|r| r.generated).sum();
     let compiles = |r: &PeerRun| match (&r.krate, failures) {
-        (Some(k), Some(f)) => !f.contains_key(k),
+        (Some(k), Some(f)) => crates::compiles(f, k),
         _ => false,
     };
     let compiling: u64 = runs.iter().filter(|r| compiles(r)).map(|r| r.generated).sum();

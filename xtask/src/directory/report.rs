@@ -132,7 +132,12 @@ pub fn markdown(title: &str, outcomes: &[Outcome], failures: Option<&Failures>) 
             .count();
         out.push_str(&format!(
             "\nCrates that compile (`cargo check`, one workspace): {} of {checked}.\n",
-            checked - failures.keys().filter(|k| *k != "(cargo)").count()
+            outcomes
+                .iter()
+                .filter(|o| matches!(o.status, Status::Generated(_)))
+                .filter_map(|o| o.krate.as_deref())
+                .filter(|k| super::crates::compiles(failures, k))
+                .count()
         ));
         for (name, errors) in failures {
             out.push_str(&format!(
