@@ -161,7 +161,9 @@ mod tests {
         );
         assert!(compiles(&failures, "good"));
         assert!(
-            failures["no_version"].iter().any(|l| l.contains("failed to load manifest")),
+            failures["no_version"]
+                .iter()
+                .any(|l| l.contains("failed to load manifest")),
             "{failures:#?}"
         );
     }
