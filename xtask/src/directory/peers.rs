@@ -102,18 +102,11 @@ fn run_with_timeout(command: &mut Command) -> Result<Ended> {
     // Read while it runs: openapi-generator logs every file it writes to
     // stdout (500 KB for Box), and a full pipe would stop it until the
     // time limit.
-    let reader = child.stdout.take().map(|mut stdout| {
-        std::thread::spawn(move || {
-            use std::io::Read;
-            let mut out = String::new();
-            let _ = stdout.read_to_string(&mut out);
-            out
-        })
-    });
+    let reader = super::run::read_pipe(child.stdout.take());
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait()? {
-            let out = reader.map(|r| r.join().unwrap_or_default()).unwrap_or_default();
+            let out = reader.join().unwrap_or_default();
             return Ok(if status.success() {
                 Ended::Ok(out)
             } else {

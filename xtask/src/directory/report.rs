@@ -126,18 +126,15 @@ pub fn markdown(title: &str, outcomes: &[Outcome], failures: Option<&Failures>) 
         seconds.iter().filter(|s| **s > 10.0).count(),
     ));
     if let Some(failures) = failures {
-        let checked = outcomes
+        let checked: Vec<&str> = outcomes
             .iter()
-            .filter(|o| o.krate.is_some() && matches!(o.status, Status::Generated(_)))
-            .count();
+            .filter(|o| matches!(o.status, Status::Generated(_)))
+            .filter_map(|o| o.krate.as_deref())
+            .collect();
         out.push_str(&format!(
-            "\nCrates that compile (`cargo check`, one workspace): {} of {checked}.\n",
-            outcomes
-                .iter()
-                .filter(|o| matches!(o.status, Status::Generated(_)))
-                .filter_map(|o| o.krate.as_deref())
-                .filter(|k| super::crates::compiles(failures, k))
-                .count()
+            "\nCrates that compile (`cargo check`, one workspace): {} of {}.\n",
+            checked.iter().filter(|k| super::crates::compiles(failures, k)).count(),
+            checked.len()
         ));
         for (name, errors) in failures {
             out.push_str(&format!(

@@ -84,7 +84,9 @@ fn command(plan: &Plan<'_>, index: usize, spec: &Spec) -> (Command, Option<Strin
     (command, krate)
 }
 
-fn read_pipe(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+/// Reads a child's pipe on a thread, so that a child writing more than the
+/// pipe holds never waits for its reader.
+pub(super) fn read_pipe(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut text = String::new();
         if let Some(mut pipe) = pipe {
