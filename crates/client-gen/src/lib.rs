@@ -30,6 +30,7 @@ mod normalize;
 mod progenitor_run;
 pub mod rules;
 mod spec;
+mod syntax;
 pub mod timing;
 
 pub use deps::{ClientSupport, DEPENDENCIES, Dependency};

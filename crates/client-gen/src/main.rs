@@ -12,6 +12,23 @@ use client_gen::{ClientSupport, Generated, Options, generate_file, missing_depen
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `purge_delay` option (`mi_option_purge_delay` in mimalloc.h,
+/// where the Rust bindings leave it out).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Memory freed stays with the process, for the next allocation to reuse,
+/// rather than going back to the OS after 10 ms and being faulted in (and
+/// zeroed) again when it is needed: the generator frees the spec's tree as
+/// it builds progenitor's, and tokens as it parses them. A run is short, so
+/// nothing is kept longer than the run. Microsoft Graph's spec, three runs
+/// each: 11.5 to 15.2 s instead of 14.2 to 16.3 s, system time 2.8 to 4.2
+/// s instead of 4.7 to 6.6 s.
+fn keep_freed_memory() {
+    // SAFETY: sets one of mimalloc's options to a value it documents (-1:
+    // no purging at all); options may be set at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 const USAGE: &str = "\
 usage:
   client-gen rules
@@ -86,6 +103,7 @@ fn parse(args: &[String]) -> Result<Args> {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest = match args.split_first() {
         Some((command, rest)) if command == "diff" => return run_diff(rest),

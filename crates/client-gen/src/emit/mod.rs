@@ -25,13 +25,37 @@ use crate::generate::LeftOut;
 use crate::normalize::{MultipartBody, Normalized};
 use crate::spec::OperationError;
 
+/// The multipart body types, made from progenitor's type space before its
+/// output is parsed (so that the type space can be freed first), and the
+/// bodies among them sent as forms the caller fills because their parts
+/// could not be typed.
+pub struct Bodies {
+    tokens: TokenStream,
+    forms: Vec<LeftOut>,
+}
+
+/// The multipart body types of `normalized`.
+pub fn bodies(normalized: &Normalized, type_space: &TypeSpace) -> Bodies {
+    let (tokens, forms) = bodies::emit(normalized, type_space);
+    Bodies { tokens, forms }
+}
+
 /// Finishes progenitor's output for `normalized`: patches the multipart
 /// methods in, sets the request content types progenitor would not,
-/// removes the carrier types of inline multipart bodies, and appends the
+/// checks that nothing refers to the carrier types of inline multipart
+/// bodies (removed from the `types` module as it was parsed, with
+/// [`Carriers::keep`]), and appends the
 /// body types, the base URL and the constructors. Returns the multipart
 /// bodies sent as forms the caller fills because their parts could not be
 /// typed. A failure that is one operation's is an [`OperationError`].
-pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSpace) -> Result<Vec<LeftOut>> {
+/// `removed` has seen the `types` module's items as they were parsed and
+/// left the carriers out.
+pub fn finish(
+    file: &mut syn::File,
+    normalized: &Normalized,
+    bodies: Bodies,
+    removed: Carriers,
+) -> Result<Vec<LeftOut>> {
     let context = &normalized.context;
     let fail = |operation_id: &str, error: anyhow::Error| {
         let site = crate::spec::operations(&normalized.spec)
@@ -55,7 +79,7 @@ pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSp
         let method = content_types::method_of(operation_id);
         content_types::patch(file, &method, content_type).map_err(|e| fail(operation_id, e))?;
     }
-    let (bodies, notes) = bodies::emit(normalized, type_space);
+    let Bodies { tokens: bodies, forms } = bodies;
     let carriers: Vec<(&str, &crate::spec::Site)> = context
         .multipart
         .iter()
@@ -67,8 +91,7 @@ pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSp
             _ => None,
         })
         .collect();
-    let names: Vec<&str> = carriers.iter().map(|(name, _)| *name).collect();
-    if let Some(name) = remove_types(file, &names)?.first()
+    if let Some(name) = removed.still_mentioned(file)?.first()
         && let Some((_, site)) = carriers.iter().find(|(n, _)| n == name)
     {
         let reason = format!("the generated code still refers to {name} after its removal");
@@ -77,7 +100,7 @@ pub fn finish(file: &mut syn::File, normalized: &Normalized, type_space: &TypeSp
     let client = client::emit(normalized);
     let added: syn::File = syn::parse2(quote! { #client #bodies })?;
     file.items.extend(added.items);
-    Ok(notes)
+    Ok(forms)
 }
 
 /// Whether an error is one operation's.
@@ -85,44 +108,104 @@ pub fn operation_error(error: &anyhow::Error) -> Option<&OperationError> {
     error.downcast_ref::<OperationError>()
 }
 
-/// Removes the types `names` and their impls from the `types` module, and
-/// returns those of them the generated code still refers to (none, when
-/// all is well). The file is read once, whatever the number of names.
+/// The carrier types of inline multipart bodies: left out of the `types`
+/// module, with their impls, as its items are parsed (see
+/// [`crate::syntax::parse_printing_types`]), and then looked for in the
+/// rest of the code, which must not refer to them.
+pub struct Carriers {
+    inside: Mentions,
+}
+
+impl Carriers {
+    /// The carriers of `normalized`'s multipart operations.
+    pub fn of(normalized: &Normalized) -> Self {
+        let names = normalized.context.multipart.iter().filter_map(|op| match &op.body {
+            MultipartBody::Typed {
+                component,
+                carrier: true,
+            } => Some(component.clone()),
+            _ => None,
+        });
+        Carriers::new(names.collect())
+    }
+
+    fn new(names: Vec<String>) -> Self {
+        Carriers {
+            inside: Mentions::new(names, Look::AnyIdent),
+        }
+    }
+
+    /// Whether the item of the `types` module is kept: it is not when it
+    /// is a carrier or an impl of one. Notes the carriers a kept item
+    /// mentions.
+    pub fn keep(&mut self, item: &mut syn::Item) -> bool {
+        let names = &self.inside.names;
+        if names.is_empty() {
+            return true;
+        }
+        let named = |ident: &syn::Ident| names.iter().any(|n| ident == n);
+        let is_one = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| named(&s.ident)));
+        let removed = match item {
+            syn::Item::Struct(s) => named(&s.ident),
+            syn::Item::Impl(i) => is_one(&i.self_ty),
+            _ => false,
+        };
+        if !removed {
+            self.inside.visit_item_mut(item);
+        }
+        !removed
+    }
+
+    /// The carriers the code still refers to (none, when all is well):
+    /// the kept types noted by [`Carriers::keep`], and `types::Name`
+    /// anywhere outside the `types` module of `file`. The file is read
+    /// once, whatever the number of names.
+    fn still_mentioned(self, file: &mut syn::File) -> Result<Vec<String>> {
+        let names = self.inside.names;
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        if !file
+            .items
+            .iter()
+            .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == "types"))
+        {
+            bail!("progenitor's output has no `types` module");
+        }
+        // The syntax tree is walked, not printed to tokens: on a spec of
+        // Stripe's size printing it took two seconds.
+        let mut outside = Mentions::new(names, Look::TypesPath);
+        for item in file
+            .items
+            .iter_mut()
+            .filter(|i| !matches!(i, syn::Item::Mod(m) if m.ident == "types"))
+        {
+            outside.visit_item_mut(item);
+        }
+        let found = self.inside.found;
+        Ok(outside
+            .names
+            .iter()
+            .filter(|n| found.contains(*n) || outside.found.contains(*n))
+            .cloned()
+            .collect())
+    }
+}
+
+/// Removes the types `names` and their impls from the `types` module of a
+/// whole syntax tree, and returns those the code still refers to.
+#[cfg(test)]
 fn remove_types(file: &mut syn::File, names: &[&str]) -> Result<Vec<String>> {
-    if names.is_empty() {
-        return Ok(Vec::new());
+    let mut carriers = Carriers::new(names.iter().map(|n| n.to_string()).collect());
+    for item in file.items.iter_mut() {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+            && let Some((_, items)) = m.content.as_mut()
+        {
+            items.retain_mut(|item| carriers.keep(item));
+        }
     }
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-        _ => None,
-    }) else {
-        bail!("progenitor's output has no `types` module");
-    };
-    let named = |ident: &syn::Ident| names.iter().any(|n| ident == n);
-    let is_one =
-        |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| named(&s.ident)));
-    types.1.retain(|item| match item {
-        syn::Item::Struct(s) => !named(&s.ident),
-        syn::Item::Impl(i) => !is_one(&i.self_ty),
-        _ => true,
-    });
-    // The syntax tree is walked, not printed to tokens: on a spec of
-    // Stripe's size printing it took two seconds.
-    let mut inside = Mentions::new(names, Look::AnyIdent);
-    types.1.iter_mut().for_each(|item| inside.visit_item_mut(item));
-    let mut outside = Mentions::new(names, Look::TypesPath);
-    for item in file
-        .items
-        .iter_mut()
-        .filter(|i| !matches!(i, syn::Item::Mod(m) if m.ident == "types"))
-    {
-        outside.visit_item_mut(item);
-    }
-    Ok(names
-        .iter()
-        .filter(|n| inside.found.contains(**n) || outside.found.contains(**n))
-        .map(|n| n.to_string())
-        .collect())
+    carriers.still_mentioned(file)
 }
 
 /// What counts as a mention of a type name.
@@ -136,14 +219,14 @@ enum Look {
 
 /// The names of `names` a syntax tree mentions, including inside macro
 /// and attribute tokens, which syn does not parse.
-struct Mentions<'a> {
-    names: &'a [&'a str],
+struct Mentions {
+    names: Vec<String>,
     look: Look,
     found: std::collections::HashSet<String>,
 }
 
-impl<'a> Mentions<'a> {
-    fn new(names: &'a [&'a str], look: Look) -> Self {
+impl Mentions {
+    fn new(names: Vec<String>, look: Look) -> Self {
         Mentions {
             names,
             look,
@@ -152,8 +235,8 @@ impl<'a> Mentions<'a> {
     }
 
     fn note(&mut self, ident: &proc_macro2::Ident) {
-        if let Some(name) = self.names.iter().find(|n| ident == *n) {
-            self.found.insert(name.to_string());
+        if let Some(name) = self.names.iter().find(|n| ident == n) {
+            self.found.insert(name.clone());
         }
     }
 
@@ -184,7 +267,7 @@ impl<'a> Mentions<'a> {
     }
 }
 
-impl VisitMut for Mentions<'_> {
+impl VisitMut for Mentions {
     fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
         if let Look::AnyIdent = self.look {
             self.note(ident);

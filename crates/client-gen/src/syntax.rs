@@ -1,0 +1,357 @@
+//! progenitor's output parsed into the syntax tree `syn::parse2` would
+//! give, a piece at a time, the types printed as they are parsed.
+//!
+//! `syn::parse2` first copies the whole token stream into a buffer, then
+//! builds the tree from it: tokens, buffer and tree are all in memory at
+//! once. For Microsoft Graph's beta spec (3.5 million lines) that took the
+//! generator from 2.6 to 6.7 GB, and on a virtual machine touching memory
+//! the first time is dear (one to two seconds of system time per GB here).
+//! Here the stream is cut into items first (an item ends with `;` or a
+//! brace group: the cut is tried there and kept only when the piece parses
+//! as one whole item), each item is parsed from a buffer of its own, and
+//! the tokens of each are freed once it is parsed; the bodies of modules
+//! and impl blocks are cut the same way, item by item. Whatever does not
+//! cut cleanly is parsed as syn would parse it, so the tree is the same.
+//! The items of the `types` module (60% of the code), which the emitter
+//! does not change (it only leaves some out), are printed as soon as they
+//! are parsed, and their trees freed. The beta spec's peak went from 6.7
+//! to 2.8 GB, its parse and print from 20 s to 7 s; the output is the
+//! same, byte for byte, for every spec of the API directory.
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use syn::parse::{Parse, ParseStream, Parser};
+
+/// The file `tokens` make, as `syn::parse2::<syn::File>` would parse it
+/// (the generator parses with [`parse_printing_types`]; this is the same
+/// parse with every item kept, which the tests hold against syn's).
+#[cfg(test)]
+pub fn parse_file(tokens: TokenStream) -> syn::Result<syn::File> {
+    let mut items = Vec::new();
+    let attrs = body(tokens, &mut item, &mut |i| {
+        items.push(i);
+        Ok(())
+    })?;
+    Ok(file(attrs, items))
+}
+
+/// progenitor's output parsed as [`parse_file`] does, but for the items
+/// of its `types` module: those are printed as prettyplease prints them
+/// there, each as soon as it is parsed, and not kept (they are 60% of the
+/// tree of a big spec's client). `keep` sees each of them first, and says
+/// whether it is printed. In the file returned the module holds one item,
+/// [`TYPES_GO_HERE`], for [`unparse`] to put the printed types in place of.
+pub fn parse_printing_types(
+    tokens: TokenStream,
+    mut keep: impl FnMut(&mut syn::Item) -> bool,
+) -> syn::Result<(syn::File, String)> {
+    let mut printed = None;
+    let mut top = |piece: &mut Vec<TokenTree>| match header(piece) {
+        Some((Header::Module(mut module), group)) if module.ident == "types" && printed.is_none() => {
+            let mut text = String::new();
+            let inner = body(into_stream(group), &mut item, &mut |mut item| {
+                if keep(&mut item) {
+                    text.push_str(&printed_in_a_module(item)?);
+                }
+                Ok(())
+            })?;
+            module.attrs.extend(inner);
+            if let Some((_, content)) = module.content.as_mut() {
+                *content = vec![syn::parse_quote!(
+                    const TYPES_GO_HERE: () = ();
+                )];
+            }
+            printed = Some(text);
+            Ok(Some(syn::Item::Mod(module)))
+        }
+        Some((header, group)) => filled(header, group).map(Some),
+        None => Ok(whole::<syn::Item>(piece)),
+    };
+    let mut items = Vec::new();
+    let attrs = body(tokens, &mut top, &mut |i| {
+        items.push(i);
+        Ok(())
+    })?;
+    Ok((file(attrs, items), printed.unwrap_or_default()))
+}
+
+/// The line [`parse_printing_types`] leaves in the `types` module.
+const TYPES_GO_HERE: &str = "    const TYPES_GO_HERE: () = ();\n";
+
+/// `file` printed by prettyplease, with the types [`parse_printing_types`]
+/// printed in place of its [`TYPES_GO_HERE`] line.
+pub fn unparse(file: &syn::File, types: &str) -> String {
+    let text = prettyplease::unparse(file);
+    match text.find(TYPES_GO_HERE) {
+        Some(at) => [&text[..at], types, &text[at + TYPES_GO_HERE.len()..]].concat(),
+        None => text,
+    }
+}
+
+/// An item printed as prettyplease prints it inside a module, one level
+/// in: the same printer, on a module of that item alone.
+fn printed_in_a_module(item: syn::Item) -> syn::Result<String> {
+    let module = syn::ItemMod {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: syn::Ident::new("m", Span::call_site()),
+        content: Some((Default::default(), vec![item])),
+        semi: None,
+    };
+    let text = prettyplease::unparse(&file(Vec::new(), vec![syn::Item::Mod(module)]));
+    text.strip_prefix("mod m {\n")
+        .and_then(|t| t.strip_suffix("}\n"))
+        .map(str::to_string)
+        .ok_or_else(|| syn::Error::new(Span::call_site(), format!("prettyplease printed a module as {text:?}")))
+}
+
+fn file(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::File {
+    syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs,
+        items,
+    }
+}
+
+/// The inner attributes of a file, module or impl body, its items handed
+/// to `sink` one by one; `one` parses a piece into one item, or says
+/// (`None`) that the piece is not whole yet.
+fn body<T: Parse>(
+    tokens: TokenStream,
+    one: &mut impl FnMut(&mut Vec<TokenTree>) -> syn::Result<Option<T>>,
+    sink: &mut impl FnMut(T) -> syn::Result<()>,
+) -> syn::Result<Vec<syn::Attribute>> {
+    let mut trees = tokens.into_iter().peekable();
+    let mut inner = Vec::new();
+    // `#![...]`: `#`, `!` and a bracket group.
+    while matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+        let hash = trees.next().into_iter();
+        if !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
+            // An outer attribute: the first item's; put the `#` back.
+            rest(hash.chain(trees).collect(), one, sink)?;
+            return Ok(inner);
+        }
+        let attr: TokenStream = hash.chain(trees.next()).chain(trees.next()).collect();
+        inner.extend(syn::Attribute::parse_inner.parse2(attr)?);
+    }
+    rest(trees.collect(), one, sink)?;
+    Ok(inner)
+}
+
+fn rest<T: Parse>(
+    trees: Vec<TokenTree>,
+    one: &mut impl FnMut(&mut Vec<TokenTree>) -> syn::Result<Option<T>>,
+    sink: &mut impl FnMut(T) -> syn::Result<()>,
+) -> syn::Result<()> {
+    let mut piece = Vec::new();
+    for tree in trees {
+        let may_end = match &tree {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            _ => false,
+        };
+        piece.push(tree);
+        if may_end && let Some(done) = one(&mut piece)? {
+            sink(done)?;
+            piece.clear();
+        }
+    }
+    if !piece.is_empty() {
+        // What did not cut into whole items: parsed as syn parses a body,
+        // which gives its own error when it is not one.
+        let leftover = |input: ParseStream| {
+            let mut out = Vec::new();
+            while !input.is_empty() {
+                out.push(input.parse()?);
+            }
+            Ok(out)
+        };
+        for done in leftover.parse2(piece.into_iter().collect())? {
+            sink(done)?;
+        }
+    }
+    Ok(())
+}
+
+/// A module or impl block parsed with an empty body.
+enum Header {
+    Module(syn::ItemMod),
+    Impl(syn::ItemImpl),
+}
+
+/// The piece's header, when it is a module or impl block: parsed with an
+/// empty body, and the body. Otherwise the piece is left as it was.
+fn header(piece: &mut Vec<TokenTree>) -> Option<(Header, Group)> {
+    let group = match piece.pop() {
+        Some(TokenTree::Group(group)) => group,
+        other => {
+            piece.extend(other);
+            return None;
+        }
+    };
+    let mut empty = Group::new(Delimiter::Brace, TokenStream::new());
+    empty.set_span(group.span());
+    piece.push(TokenTree::Group(empty));
+    let parsed = whole::<syn::Item>(piece);
+    piece.pop();
+    match parsed {
+        Some(syn::Item::Mod(module)) if module.content.is_some() => Some((Header::Module(module), group)),
+        Some(syn::Item::Impl(block)) => Some((Header::Impl(block), group)),
+        _ => {
+            piece.push(TokenTree::Group(group));
+            None
+        }
+    }
+}
+
+/// The header with its body parsed in, item by item.
+fn filled(header: Header, group: Group) -> syn::Result<syn::Item> {
+    match header {
+        Header::Module(mut module) => {
+            let mut items = Vec::new();
+            let inner = body(into_stream(group), &mut item, &mut |i| {
+                items.push(i);
+                Ok(())
+            })?;
+            module.attrs.extend(inner);
+            if let Some((_, content)) = module.content.as_mut() {
+                *content = items;
+            }
+            Ok(syn::Item::Mod(module))
+        }
+        Header::Impl(mut block) => {
+            let mut items = Vec::new();
+            let mut one = |piece: &mut Vec<TokenTree>| Ok(whole::<syn::ImplItem>(piece));
+            let inner = body(into_stream(group), &mut one, &mut |i| {
+                items.push(i);
+                Ok(())
+            })?;
+            block.attrs.extend(inner);
+            block.items = items;
+            Ok(syn::Item::Impl(block))
+        }
+    }
+}
+
+/// A piece parsed as one item (a module's or impl block's body item by
+/// item).
+fn item(piece: &mut Vec<TokenTree>) -> syn::Result<Option<syn::Item>> {
+    match header(piece) {
+        Some((header, group)) => filled(header, group).map(Some),
+        None => Ok(whole::<syn::Item>(piece)),
+    }
+}
+
+/// The group's tokens, the group dropped first: they are then held once,
+/// and freed as they are parsed rather than copied.
+fn into_stream(group: Group) -> TokenStream {
+    let stream = group.stream();
+    drop(group);
+    stream
+}
+
+/// The piece parsed as one `T`, or `None` when it is not one (yet).
+fn whole<T: Parse>(piece: &[TokenTree]) -> Option<T> {
+    syn::parse2(piece.iter().cloned().collect()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn same_as_syn(tokens: TokenStream) -> String {
+        let expected: syn::File = syn::parse2(tokens.clone()).expect("syn parses the sample");
+        let parsed = parse_file(tokens).expect("parses in pieces");
+        let (expected, parsed) = (prettyplease::unparse(&expected), prettyplease::unparse(&parsed));
+        assert_eq!(parsed, expected);
+        let (a, b) = (quote!(#parsed).to_string(), quote!(#expected).to_string());
+        assert_eq!(a, b);
+        parsed
+    }
+
+    #[test]
+    fn the_file_parsed_in_pieces_is_the_one_syn_parses_whole() {
+        let printed = same_as_syn(sample());
+        assert!(
+            printed.contains("pub const ORIGIN: Point = Point { x: 0, y: 0 };"),
+            "{printed}"
+        );
+        assert!(printed.contains("#![allow(dead_code)]"), "{printed}");
+    }
+
+    fn sample() -> TokenStream {
+        quote! {
+            #![allow(clippy::all)]
+            #[allow(unused_imports)]
+            pub use progenitor_client::{ByteStream, Error};
+            /// Types.
+            pub mod types {
+                #![allow(dead_code)]
+                #[derive(Clone)]
+                pub struct Named { pub a: u8 }
+                pub struct Tuple(pub u8);
+                pub enum Kind { A, B { x: u8 } }
+                pub const ORIGIN: Point = Point { x: 0, y: 0 };
+                pub static TABLE: [u8; 2] = [1, 2];
+                pub type Alias = ::std::vec::Vec<u8>;
+                const _: () = { let _ = 1; };
+                pub const PICK: u8 = if true { 1 } else { 2 };
+                impl ::std::default::Default for Named {
+                    #![allow(unused)]
+                    fn default() -> Self { Self { a: 1 } }
+                    const ZERO: u8 = 0;
+                    type Out = u8;
+                }
+                pub mod nested { pub fn f() {} }
+                mod outside;
+                macro_rules! m { () => {} }
+                extern "C" {}
+                pub trait Tr { fn g(&self) {} }
+            }
+            impl Client {
+                pub fn new(baseurl: &str) -> Self { Self { baseurl: baseurl.to_string() } }
+                pub async fn get<'a>(&'a self) -> Result<(), Error> where Self: Sized { Ok(()) }
+            }
+            impl ClientHooks<()> for &Client {}
+            pub mod prelude { pub use self::super::Client; }
+        }
+    }
+
+    #[test]
+    fn types_printed_as_parsed_print_as_the_whole_file_does() {
+        let tokens = sample();
+        let whole = prettyplease::unparse(&syn::parse2::<syn::File>(tokens.clone()).expect("parses"));
+        let mut seen = Vec::new();
+        let (file, types) = parse_printing_types(tokens, |item| {
+            seen.push(quote!(#item).to_string());
+            true
+        })
+        .expect("parses");
+        assert_eq!(unparse(&file, &types), whole);
+        assert_eq!(seen.len(), 14, "{seen:#?}");
+        assert!(!unparse(&file, &types).contains("TYPES_GO_HERE"));
+    }
+
+    #[test]
+    fn a_type_not_kept_is_not_printed() {
+        let (file, types) = parse_printing_types(
+            sample(),
+            |item| !matches!(item, syn::Item::Struct(s) if s.ident == "Named"),
+        )
+        .expect("parses");
+        let printed = unparse(&file, &types);
+        assert!(!printed.contains("pub struct Named"), "{printed}");
+        assert!(printed.contains("pub struct Tuple(pub u8);"), "{printed}");
+    }
+
+    #[test]
+    fn what_is_not_rust_is_refused_as_syn_refuses_it() {
+        let tokens = quote! { pub struct A; pub fn () };
+        assert!(parse_file(tokens.clone()).is_err());
+        assert!(syn::parse2::<syn::File>(tokens).is_err());
+        assert!(parse_file(quote! { pub struct A }).is_err());
+    }
+}
