@@ -37,23 +37,71 @@ pub fn get_str<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     get(value, key)?.as_str()
 }
 
-/// Calls `f` on each value of the mapping under `key`, with its pointer.
-fn each_entry(parent: &mut Value, base: &str, key: &str, f: &mut dyn FnMut(&str, &mut Value)) {
-    if let Some(Value::Mapping(map)) = get_mut(parent, key) {
-        let here = pointer(base, key);
+/// A JSON pointer built as a walk goes down: one buffer for the whole
+/// walk, a segment pushed before each step down and cut off after it
+/// (the walks used to format a new string at every node of the tree).
+struct At(String);
+
+impl At {
+    /// Runs `f` with `segment` appended (escaped), then removes it.
+    fn with<T>(&mut self, segment: &str, f: impl FnOnce(&mut At) -> T) -> T {
+        let len = self.0.len();
+        self.0.push('/');
+        if segment.contains(['~', '/']) {
+            self.0.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        } else {
+            self.0.push_str(segment);
+        }
+        let out = f(self);
+        self.0.truncate(len);
+        out
+    }
+
+    /// [`At::with`] for a mapping key (YAML keys may be numbers).
+    fn with_key<T>(&mut self, key: &Value, f: impl FnOnce(&mut At) -> T) -> T {
+        match key {
+            Value::String(k) => self.with(k, f),
+            other => self.with(&key_text(other), f),
+        }
+    }
+
+    /// [`At::with`] for a sequence index.
+    fn with_index<T>(&mut self, i: usize, f: impl FnOnce(&mut At) -> T) -> T {
+        self.with(&i.to_string(), f)
+    }
+}
+
+type Visit<'a> = &'a mut dyn FnMut(&str, &mut Value);
+
+/// Calls `f` on each value of the mapping `map`, with its pointer.
+fn each_entry_of(map: &mut Value, at: &mut At, f: &mut dyn FnMut(&mut At, &mut Value)) {
+    if let Value::Mapping(map) = map {
         for (k, v) in map.iter_mut() {
-            f(&pointer(&here, &key_text(k)), v);
+            at.with_key(k, |at| f(at, v));
+        }
+    }
+}
+
+/// Calls `f` on each value of the mapping under `key`, with its pointer.
+fn each_entry(parent: &mut Value, at: &mut At, key: &str, f: &mut dyn FnMut(&mut At, &mut Value)) {
+    if let Some(map @ Value::Mapping(_)) = get_mut(parent, key) {
+        at.with(key, |at| each_entry_of(map, at, f));
+    }
+}
+
+/// Calls `f` on each item of the sequence `items`, with its pointer.
+fn each_item_of(items: &mut Value, at: &mut At, f: &mut dyn FnMut(&mut At, &mut Value)) {
+    if let Value::Sequence(items) = items {
+        for (i, v) in items.iter_mut().enumerate() {
+            at.with_index(i, |at| f(at, v));
         }
     }
 }
 
 /// Calls `f` on each item of the sequence under `key`, with its pointer.
-fn each_item(parent: &mut Value, base: &str, key: &str, f: &mut dyn FnMut(&str, &mut Value)) {
-    if let Some(Value::Sequence(items)) = get_mut(parent, key) {
-        let here = pointer(base, key);
-        for (i, v) in items.iter_mut().enumerate() {
-            f(&pointer(&here, &i.to_string()), v);
-        }
+fn each_item(parent: &mut Value, at: &mut At, key: &str, f: &mut dyn FnMut(&mut At, &mut Value)) {
+    if let Some(items @ Value::Sequence(_)) = get_mut(parent, key) {
+        at.with(key, |at| each_item_of(items, at, f));
     }
 }
 
@@ -82,53 +130,65 @@ const NAMED_SCHEMAS: [&str; 5] = [
 /// The keywords whose value is a list of schemas.
 const LISTED_SCHEMAS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 
-/// Visits `schema` (pre-order: `f` first, then what `f` left inside it).
-pub fn visit_schema(schema: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
-    f(at, schema);
-    if !schema.is_mapping() {
-        return;
-    }
-    let mut inner = |p: &str, v: &mut Value| visit_schema(v, p, f);
-    for key in NAMED_SCHEMAS {
-        each_entry(schema, at, key, &mut inner);
-    }
-    for key in LISTED_SCHEMAS {
-        each_item(schema, at, key, &mut inner);
-    }
-    for key in ONE_SCHEMA {
-        if let Some(v) = get_mut(schema, key) {
-            inner(&pointer(at, key), v);
-        }
-    }
-    if let Some(v) = get_mut(schema, "additionalProperties").filter(|v| v.is_mapping()) {
-        inner(&pointer(at, "additionalProperties"), v);
-    }
-    match get_mut(schema, "items") {
-        Some(Value::Sequence(_)) => each_item(schema, at, "items", &mut inner),
-        Some(v) => inner(&pointer(at, "items"), v),
-        None => {}
+/// What a schema keyword holds: its place in the order the keywords are
+/// visited (the lists above, then `additionalProperties` and `items`), or
+/// `None` when it holds no schema.
+fn schema_keyword(key: &str, value: &Value) -> Option<usize> {
+    let rank = |list: &[&str], from: usize| list.iter().position(|k| *k == key).map(|i| from + i);
+    match value {
+        Value::Mapping(_) if key == "additionalProperties" => Some(18),
+        _ if key == "items" => Some(19),
+        Value::Mapping(_) if NAMED_SCHEMAS.contains(&key) => rank(&NAMED_SCHEMAS, 0),
+        Value::Sequence(_) if LISTED_SCHEMAS.contains(&key) => rank(&LISTED_SCHEMAS, 5),
+        _ => rank(&ONE_SCHEMA, 9),
     }
 }
 
-fn visit_content(holder: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
-    each_entry(holder, at, "content", &mut |p, media| {
+/// Visits `schema` (pre-order: `f` first, then what `f` left inside it).
+fn walk_schema(schema: &mut Value, at: &mut At, f: Visit) {
+    f(&at.0, schema);
+    let Value::Mapping(map) = schema else {
+        return;
+    };
+    // The keys are read once, the schemas under them visited in the
+    // order of the keyword lists (not the order they are written in).
+    let mut inside: Vec<(usize, &str, &mut Value)> = map
+        .iter_mut()
+        .filter_map(|(k, v)| {
+            let k = k.as_str()?;
+            schema_keyword(k, v).map(|rank| (rank, k, v))
+        })
+        .collect();
+    inside.sort_by_key(|(rank, _, _)| *rank);
+    for (rank, key, value) in inside {
+        at.with(key, |at| match rank {
+            0..5 => each_entry_of(value, at, &mut |at, v| walk_schema(v, at, f)),
+            5..9 => each_item_of(value, at, &mut |at, v| walk_schema(v, at, f)),
+            19 if value.is_sequence() => each_item_of(value, at, &mut |at, v| walk_schema(v, at, f)),
+            _ => walk_schema(value, at, f),
+        });
+    }
+}
+
+fn visit_content(holder: &mut Value, at: &mut At, f: Visit) {
+    each_entry(holder, at, "content", &mut |at, media| {
         if let Some(schema) = get_mut(media, "schema") {
-            visit_schema(schema, &pointer(p, "schema"), f);
+            at.with("schema", |at| walk_schema(schema, at, f));
         }
     });
 }
 
 /// A parameter or header: its `schema`, or the schemas of its `content`.
-fn visit_parameter(parameter: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+fn visit_parameter(parameter: &mut Value, at: &mut At, f: Visit) {
     if let Some(schema) = get_mut(parameter, "schema") {
-        visit_schema(schema, &pointer(at, "schema"), f);
+        at.with("schema", |at| walk_schema(schema, at, f));
     }
     visit_content(parameter, at, f);
 }
 
-fn visit_response(response: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+fn visit_response(response: &mut Value, at: &mut At, f: Visit) {
     visit_content(response, at, f);
-    each_entry(response, at, "headers", &mut |p, h| visit_parameter(h, p, f));
+    each_entry(response, at, "headers", &mut |at, h| visit_parameter(h, at, f));
 }
 
 /// The HTTP methods a path item holds operations under (3.x), with the
@@ -137,42 +197,37 @@ pub const PATH_ITEM_METHODS: [&str; 9] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
 ];
 
-fn visit_operation(op: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
-    each_item(op, at, "parameters", &mut |p, v| visit_parameter(v, p, f));
+fn visit_operation(op: &mut Value, at: &mut At, f: Visit) {
+    each_item(op, at, "parameters", &mut |at, v| visit_parameter(v, at, f));
     if let Some(body) = get_mut(op, "requestBody") {
-        visit_content(body, &pointer(at, "requestBody"), f);
+        at.with("requestBody", |at| visit_content(body, at, f));
     }
     if let Some(responses) = get_mut(op, "responses") {
-        let here = pointer(at, "responses");
-        each_entry_of(responses, &here, &mut |p, r| visit_response(r, p, f));
-    }
-}
-
-fn each_entry_of(map: &mut Value, at: &str, f: &mut dyn FnMut(&str, &mut Value)) {
-    if let Value::Mapping(map) = map {
-        for (k, v) in map.iter_mut() {
-            f(&pointer(at, &key_text(k)), v);
-        }
+        at.with("responses", |at| {
+            each_entry_of(responses, at, &mut |at, r| visit_response(r, at, f))
+        });
     }
 }
 
 /// Visits every schema of an OpenAPI 3.x document, with its JSON pointer:
 /// the component schemas, and the schemas of every parameter, header,
 /// request body and response, in the components and in the paths.
-pub fn visit_document_schemas(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+pub fn visit_document_schemas(doc: &mut Value, f: Visit) {
+    let at = &mut At(String::new());
     if let Some(components) = get_mut(doc, "components") {
-        let at = "/components";
-        each_entry(components, at, "schemas", &mut |p, s| visit_schema(s, p, f));
-        each_entry(components, at, "parameters", &mut |p, v| visit_parameter(v, p, f));
-        each_entry(components, at, "headers", &mut |p, v| visit_parameter(v, p, f));
-        each_entry(components, at, "requestBodies", &mut |p, v| visit_content(v, p, f));
-        each_entry(components, at, "responses", &mut |p, v| visit_response(v, p, f));
+        at.with("components", |at| {
+            each_entry(components, at, "schemas", &mut |at, s| walk_schema(s, at, f));
+            each_entry(components, at, "parameters", &mut |at, v| visit_parameter(v, at, f));
+            each_entry(components, at, "headers", &mut |at, v| visit_parameter(v, at, f));
+            each_entry(components, at, "requestBodies", &mut |at, v| visit_content(v, at, f));
+            each_entry(components, at, "responses", &mut |at, v| visit_response(v, at, f));
+        });
     }
-    each_entry(doc, "", "paths", &mut |path_at, item| {
-        each_item(item, path_at, "parameters", &mut |p, v| visit_parameter(v, p, f));
+    each_entry(doc, at, "paths", &mut |at, item| {
+        each_item(item, at, "parameters", &mut |at, v| visit_parameter(v, at, f));
         for method in PATH_ITEM_METHODS {
             if let Some(op) = get_mut(item, method) {
-                visit_operation(op, &pointer(path_at, method), f);
+                at.with(method, |at| visit_operation(op, at, f));
             }
         }
     });
@@ -298,6 +353,51 @@ mod tests {
 
     fn yaml(text: &str) -> Value {
         serde_yaml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn schemas_are_visited_in_keyword_order_with_escaped_pointers() {
+        let mut doc = yaml(
+            r#"
+paths:
+  /a/{id}:
+    parameters: [{name: id, in: path, schema: {type: string}}]
+    get:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}
+      responses:
+        200: {description: ok, headers: {X: {schema: {type: integer}}}}
+components:
+  schemas:
+    S:
+      items: [{type: string}, {type: integer}]
+      not: [1, 2]
+      additionalProperties: true
+      allOf: [{type: object}]
+      properties:
+        a/b: {type: string}
+        c~d: {items: {type: string}, additionalProperties: {type: integer}}
+      anyOf: {not: a list}
+"#,
+        );
+        let mut seen = Vec::new();
+        visit_document_schemas(&mut doc, &mut |at, _| seen.push(at.to_string()));
+        assert_eq!(
+            seen,
+            [
+                "/components/schemas/S",
+                "/components/schemas/S/properties/a~1b",
+                "/components/schemas/S/properties/c~0d",
+                "/components/schemas/S/properties/c~0d/additionalProperties",
+                "/components/schemas/S/properties/c~0d/items",
+                "/components/schemas/S/allOf/0",
+                "/components/schemas/S/not",
+                "/components/schemas/S/items/0",
+                "/components/schemas/S/items/1",
+                "/paths/~1a~1{id}/parameters/0/schema",
+                "/paths/~1a~1{id}/get/requestBody/content/application~1json/schema",
+                "/paths/~1a~1{id}/get/responses/200/headers/X/schema",
+            ]
+        );
     }
 
     #[test]
