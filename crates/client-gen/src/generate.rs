@@ -259,23 +259,24 @@ fn generate_in(spec_text: &str, options: &Options, folder: Option<&Path>) -> Res
     }
     let hash = hex_sha256(spec_text.as_bytes());
     let reports: Vec<RuleReport> = input.reports.iter().chain(&done.normalized.reports).cloned().collect();
-    let code = format!(
-        "{}\n{}",
-        header::header(
-            options,
-            &input.version,
-            &hash,
-            &input.files,
-            &reports,
-            &Omissions {
-                operations: &left_out,
-                schemas: &untyped,
-                forms: &done.forms,
-                total: input.operations,
-            },
-        ),
-        done.body
+    let mut header = header::header(
+        options,
+        &input.version,
+        &hash,
+        &input.files,
+        &reports,
+        &Omissions {
+            operations: &left_out,
+            schemas: &untyped,
+            forms: &done.forms,
+            total: input.operations,
+        },
     );
+    header.push('\n');
+    // The header goes in front of the body where the body is, rather
+    // than both into a third string.
+    let mut code = done.body;
+    code.insert_str(0, &header);
     let multipart = done.normalized.context.multipart.len();
     if options.exiting {
         std::mem::forget(done.normalized);

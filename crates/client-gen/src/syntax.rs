@@ -80,11 +80,12 @@ const TYPES_GO_HERE: &str = "    const TYPES_GO_HERE: () = ();\n";
 /// `file` printed by prettyplease, with the types [`parse_printing_types`]
 /// printed in place of its [`TYPES_GO_HERE`] line.
 pub fn unparse(file: &syn::File, types: &str) -> String {
-    let text = prettyplease::unparse(file);
-    match text.find(TYPES_GO_HERE) {
-        Some(at) => [&text[..at], types, &text[at + TYPES_GO_HERE.len()..]].concat(),
-        None => text,
+    let mut text = prettyplease::unparse(file);
+    // In place: a second copy of a big client is hundreds of MB more.
+    if let Some(at) = text.find(TYPES_GO_HERE) {
+        text.replace_range(at..at + TYPES_GO_HERE.len(), types);
     }
+    text
 }
 
 /// An item printed as prettyplease prints it inside a module, one level
