@@ -3,6 +3,7 @@
 //
 // Rules that read the OpenAPI 3.0.3 document as the OpenAPI 3.0 progenitor reads:
 // - percent_decoded_references: nothing to do
+// - paths_start_with_a_slash: nothing to do
 // - json_schema_boolean_schemas: nothing to do
 // - json_schema_null_variants: nothing to do
 // - json_schema_type_lists: nothing to do

@@ -13,6 +13,7 @@ pub mod fit;
 pub mod json_schema;
 pub mod merged_names;
 pub mod openapi31;
+pub mod paths;
 pub mod refs;
 pub mod schema_names;
 pub mod swagger2;
@@ -88,10 +89,12 @@ pub fn read_in(text: &str, name: &str, folder: Option<&Path>) -> Result<Input> {
         ..Context::default()
     };
     let reports = apply_tree_rules(&mut doc, &mut context, &|stage| stage.applies_to(&version));
+    let written = tree_operations(&doc);
     let spec = match context.typed.take() {
         Some(spec) => spec,
         None => crate::timing::time("typed read", || typed(doc, name, &version))?,
     };
+    leave_out_unread(written, &spec, &mut context);
     Ok(Input {
         version,
         spec,
@@ -120,6 +123,52 @@ pub fn apply_tree_rules(doc: &mut Value, context: &mut Context, applies: &dyn Fn
 
 /// The operations of a document tree (2.0 or 3.x), every method of every
 /// path item, and how many of them send `multipart/form-data`.
+/// The operations of the tree: path, method and `operationId`.
+fn tree_operations(doc: &Value) -> Vec<(String, &'static str, Option<String>)> {
+    let Some(paths) = tree::get(doc, "paths").and_then(Value::as_mapping) else {
+        return Vec::new();
+    };
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            tree::PATH_ITEM_METHODS.iter().filter_map(move |m| {
+                let op = tree::get(item, m)?;
+                Some((
+                    tree::key_text(path),
+                    *m,
+                    tree::get_str(op, "operationId").map(str::to_string),
+                ))
+            })
+        })
+        .collect()
+}
+
+/// An operation the tree holds and the typed document does not is left
+/// out, by name: openapiv3 drops what it does not take (a key of `paths`
+/// it does not read as a path, say) without a word, and an operation must
+/// not vanish unreported, nor be counted as generated.
+fn leave_out_unread(written: Vec<(String, &'static str, Option<String>)>, spec: &OpenAPI, context: &mut Context) {
+    let typed: std::collections::HashSet<(String, String)> = crate::spec::operations(spec)
+        .into_iter()
+        .map(|(site, _)| (site.path, site.method))
+        .collect();
+    for (path, method, id) in written {
+        if typed.contains(&(path.clone(), method.to_string())) {
+            continue;
+        }
+        let location = match id {
+            Some(id) => format!("{} {path} ({id})", method.to_uppercase()),
+            None => format!("{} {path}", method.to_uppercase()),
+        };
+        context.leave_out(crate::spec::OperationError {
+            path,
+            method: method.to_string(),
+            location,
+            reason: "openapiv3 did not read it into the typed document".to_string(),
+        });
+    }
+}
+
 fn count_operations(doc: &Value) -> (usize, usize) {
     let Some(paths) = tree::get(doc, "paths").and_then(Value::as_mapping) else {
         return (0, 0);
@@ -280,6 +329,32 @@ mod tests {
 
     fn err(text: &str) -> String {
         read(text, "spec.yaml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn an_operation_the_typed_document_lacks_is_left_out_by_name() {
+        let spec: OpenAPI = serde_yaml::from_str(
+            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {responses: {}}}\n",
+        )
+        .unwrap();
+        let written = vec![
+            ("/a".to_string(), "get", None),
+            ("/b".to_string(), "post", Some("make_b".to_string())),
+        ];
+        let mut context = Context::default();
+        leave_out_unread(written, &spec, &mut context);
+        assert_eq!(context.left_out.len(), 1);
+        assert_eq!(context.left_out[0].location, "POST /b (make_b)");
+        assert!(context.left_out[0].reason.contains("openapiv3 did not read it"));
+    }
+
+    #[test]
+    fn a_path_without_its_slash_is_read_and_counted() {
+        let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  users: {get: {operationId: users, responses: {}}}\n";
+        let input = read(text, "spec.yaml").unwrap();
+        assert_eq!(input.operations, 1);
+        assert!(input.context.left_out.is_empty(), "{:?}", input.context.left_out);
+        assert!(input.spec.paths.paths.contains_key("/users"));
     }
 
     #[test]

@@ -96,22 +96,16 @@ fn match_list(lookup: &OpenAPI, list: &mut Vec<ReferenceOr<Parameter>>, names: &
 /// its path. progenitor 0.15.1 panics on one without the other. A name the
 /// path has and no parameter declares gets a required string parameter;
 /// a declared one that differs only in case takes the path's spelling; one
-/// the path does not have is dropped. A path that does not start with `/`
-/// gets one.
+/// the path does not have is dropped. (A path written without its
+/// leading `/` got one before the document was typed:
+/// `paths_start_with_a_slash`.)
 pub fn path_parameters_match_the_template(spec: &mut OpenAPI, _ctx: &mut Context) -> Changes {
     super::with_paths(spec, |paths, lookup| {
         let mut changes = Vec::new();
-        for (path, mut item) in std::mem::take(&mut paths.paths) {
-            let path = if path.starts_with('/') {
-                path
-            } else {
-                changes.push(format!("{path}: -> /{path}"));
-                format!("/{path}")
-            };
-            if let ReferenceOr::Item(item) = &mut item {
-                changes.extend(match_item(lookup, &path, item));
+        for (path, item) in paths.paths.iter_mut() {
+            if let ReferenceOr::Item(item) = item {
+                changes.extend(match_item(lookup, path, item));
             }
-            paths.paths.insert(path, item);
         }
         changes
     })

@@ -20,6 +20,13 @@ const READ: &[Rule] = &[
         apply: Apply::Tree(input::refs::percent_decoded_references),
     },
     Rule {
+        name: "paths_start_with_a_slash",
+        stage: Stage::Read,
+        handles: "a path written without its leading `/` (`users/{id}`, which openapiv3 would drop unread) gets \
+                  one, and the `$ref`s into it follow; one written both ways is left out",
+        apply: Apply::Tree(input::paths::paths_start_with_a_slash),
+    },
+    Rule {
         name: "swagger2_servers",
         stage: Stage::Swagger2,
         handles: "`host`, `basePath`, `schemes` -> `servers[].url`",

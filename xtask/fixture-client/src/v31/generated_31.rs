@@ -3,6 +3,7 @@
 //
 // Rules that read the OpenAPI 3.1.0 document as the OpenAPI 3.0 progenitor reads:
 // - percent_decoded_references: nothing to do
+// - paths_start_with_a_slash: nothing to do
 // - openapi31_drop_document_fields:
 //     /info/summary dropped
 //     /info/license/identifier dropped
