@@ -102,6 +102,8 @@ fn parse(args: &[String]) -> Result<Args> {
     Ok(parsed)
 }
 
+mod warm;
+
 fn main() -> ExitCode {
     keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -129,6 +131,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A spec that cannot be read is reported by the run, as before.
+    if let Ok(meta) = std::fs::metadata(&args.spec) {
+        warm::fault_in_ahead(meta.len());
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
