@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use super::refs::{degrade, remove_at, unresolved_references};
-use super::tree::{self, key_text, pointer, schema_positions};
+use super::tree::{self, At, key_text, pointer, schema_positions};
 use crate::rules::{Changes, Context};
 
 /// The keys whose text reaches doc comments.
@@ -21,31 +21,33 @@ const TEXT_KEYS: [&str; 4] = ["description", "summary", "title", "termsOfService
 /// alone) becomes a newline. The text becomes doc comments, and rustc
 /// refuses a bare CR in one.
 pub fn text_without_carriage_returns(doc: &mut Value, _ctx: &mut Context) -> Changes {
-    fn walk(v: &mut Value, at: &str, changes: &mut Changes) {
+    // One pointer buffer for the walk (a new string per node was most of
+    // its time).
+    fn walk(v: &mut Value, at: &mut At, changes: &mut Changes) {
         match v {
             Value::Mapping(map) => {
                 for (k, inner) in map.iter_mut() {
-                    let key = key_text(k);
-                    let here = pointer(at, &key);
-                    match inner {
-                        Value::String(text) if TEXT_KEYS.contains(&key.as_str()) && text.contains('\r') => {
+                    at.with_key(k, |at| match inner {
+                        Value::String(text)
+                            if k.as_str().is_some_and(|k| TEXT_KEYS.contains(&k)) && text.contains('\r') =>
+                        {
                             *text = text.replace("\r\n", "\n").replace('\r', "\n");
-                            changes.push(format!("{here}: carriage returns -> newlines"));
+                            changes.push(format!("{}: carriage returns -> newlines", at.as_str()));
                         }
-                        _ => walk(inner, &here, changes),
-                    }
+                        _ => walk(inner, at, changes),
+                    });
                 }
             }
             Value::Sequence(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    walk(item, &pointer(at, &i.to_string()), changes);
+                    at.with_index(i, |at| walk(item, at, changes));
                 }
             }
             _ => {}
         }
     }
     let mut changes = Vec::new();
-    walk(doc, "", &mut changes);
+    walk(doc, &mut At::new(""), &mut changes);
     changes
 }
 
@@ -320,9 +322,18 @@ mod tests {
 
     #[test]
     fn carriage_returns_in_text_become_newlines() {
-        let mut d = doc("info: {title: t, description: \"a\\r\\nb\\rc\"}\nx: {example: \"k\\r\"}\n");
+        let mut d = doc(concat!(
+            "info: {title: t, description: \"a\\r\\nb\\rc\"}\nx: {example: \"k\\r\"}\n",
+            "paths: {'/a/{id}': {get: {parameters: [{name: id}, {summary: \"s\\r\"}]}}}\n",
+        ));
         let changes = text_without_carriage_returns(&mut d, &mut Context::default());
-        assert_eq!(changes, vec!["/info/description: carriage returns -> newlines"]);
+        assert_eq!(
+            changes,
+            vec![
+                "/info/description: carriage returns -> newlines",
+                "/paths/~1a~1{id}/get/parameters/1/summary: carriage returns -> newlines",
+            ]
+        );
         assert_eq!(d["info"]["description"], Value::from("a\nb\nc"));
         assert_eq!(d["x"]["example"], Value::from("k\r"), "examples are data, not docs");
     }
