@@ -23,8 +23,8 @@ pub(super) fn component_of(reference: &str) -> Option<String> {
 
 /// The component schemas by name: the first of each name, as a search in
 /// order finds it (a key may be a number, `200:`, named by its text). A
-/// search per `$ref` was most of this rule's time on Microsoft Graph's
-/// beta spec (6,177 components, nearly all an `allOf`).
+/// search per `$ref` instead was nearly half of this rule's time on
+/// Microsoft Graph's beta spec (0.39 s -> 0.22 s; 6,177 components).
 type ByName<'a> = HashMap<String, &'a Value>;
 
 fn by_name(schemas: &serde_yaml::Mapping) -> ByName<'_> {

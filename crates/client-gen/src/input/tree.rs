@@ -202,6 +202,15 @@ fn visit_media_types(content: Option<&mut Value>, at: &mut At, f: Visit) {
     }
 }
 
+/// The schemas of a `parameters` list.
+fn visit_parameters(parameters: Option<&mut Value>, at: &mut At, f: Visit) {
+    if let Some(parameters @ Value::Sequence(_)) = parameters {
+        at.with("parameters", |at| {
+            each_item_of(parameters, at, &mut |at, v| visit_parameter(v, at, f))
+        });
+    }
+}
+
 /// A parameter or header: its `schema`, or the schemas of its `content`.
 fn visit_parameter(parameter: &mut Value, at: &mut At, f: Visit) {
     let [schema, content] = fields(parameter, ["schema", "content"]);
@@ -229,15 +238,9 @@ pub const PATH_ITEM_METHODS: [&str; 9] = [
 
 fn visit_operation(op: &mut Value, at: &mut At, f: Visit) {
     let [parameters, body, responses] = fields(op, ["parameters", "requestBody", "responses"]);
-    if let Some(parameters @ Value::Sequence(_)) = parameters {
-        at.with("parameters", |at| {
-            each_item_of(parameters, at, &mut |at, v| visit_parameter(v, at, f))
-        });
-    }
+    visit_parameters(parameters, at, f);
     if let Some(body) = body {
-        at.with("requestBody", |at| {
-            visit_media_types(fields(body, ["content"])[0].take(), at, f)
-        });
+        at.with("requestBody", |at| visit_media_types(get_mut(body, "content"), at, f));
     }
     if let Some(responses) = responses {
         at.with("responses", |at| {
@@ -249,11 +252,7 @@ fn visit_operation(op: &mut Value, at: &mut At, f: Visit) {
 /// A path item: its parameters, then its operations in the order of
 /// [`PATH_ITEM_METHODS`].
 fn visit_path_item(item: &mut Value, at: &mut At, f: Visit) {
-    if let [Some(parameters @ Value::Sequence(_))] = fields(item, ["parameters"]) {
-        at.with("parameters", |at| {
-            each_item_of(parameters, at, &mut |at, v| visit_parameter(v, at, f))
-        });
-    }
+    visit_parameters(get_mut(item, "parameters"), at, f);
     for (method, op) in PATH_ITEM_METHODS.iter().zip(fields(item, PATH_ITEM_METHODS)) {
         if let Some(op) = op {
             at.with(method, |at| visit_operation(op, at, f));
@@ -272,7 +271,7 @@ pub fn visit_document_schemas(doc: &mut Value, f: Visit) {
             each_entry(components, at, "parameters", &mut |at, v| visit_parameter(v, at, f));
             each_entry(components, at, "headers", &mut |at, v| visit_parameter(v, at, f));
             each_entry(components, at, "requestBodies", &mut |at, v| {
-                visit_media_types(fields(v, ["content"])[0].take(), at, f)
+                visit_media_types(get_mut(v, "content"), at, f)
             });
             each_entry(components, at, "responses", &mut |at, v| visit_response(v, at, f));
         });

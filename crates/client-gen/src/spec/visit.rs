@@ -12,8 +12,8 @@ use openapiv3::{
 pub type Visit<'a> = dyn FnMut(&str, &mut Schema) -> Option<String> + 'a;
 
 /// A message path built as a walk goes down: one buffer for the walk, a
-/// piece written on before each step down and cut off after it (a new
-/// string per schema was a third of a walk's time).
+/// piece written on before each step down and cut off after it, rather
+/// than a new string per schema.
 struct Path(String);
 
 impl Path {
