@@ -94,6 +94,7 @@ struct Pass {
     left_out: Vec<LeftOut>,
     untyped: Vec<LeftOut>,
     forms: Vec<LeftOut>,
+    aliases: Vec<LeftOut>,
     dependencies: Vec<Dependency>,
 }
 
@@ -136,6 +137,7 @@ fn keep_operations_of(normalized: &mut Normalized) {
     context.multipart.retain(|op| ids.contains(&op.operation_id));
     context.content_types.retain(|id, _| ids.contains(id));
     context.wire_names.retain(|name| ids.contains(&name.operation_id));
+    context.aliases.retain(|alias| ids.contains(&alias.operation_id));
 }
 
 /// progenitor, then the emitter; an operation the emitter cannot finish is
@@ -168,13 +170,20 @@ fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
         // printed as they are parsed.
         let tokens = std::mem::take(&mut run.tokens);
         let mut removed = emit::Carriers::of(&current);
+        let mut defined = std::collections::HashSet::new();
         let (mut file, types) = crate::timing::time("parse progenitor's output, printing the types", || {
-            crate::syntax::parse_printing_types(tokens, |item| removed.keep(item))
+            crate::syntax::parse_printing_types(tokens, |item| {
+                let kept = removed.keep(item);
+                if kept && let Some(name) = emit::defined_name(item) {
+                    defined.insert(name);
+                }
+                kept
+            })
         })
         .context("progenitor's output does not parse")?;
-        let finished = crate::timing::time("emit", || emit::finish(&mut file, &current, bodies, removed));
+        let finished = crate::timing::time("emit", || emit::finish(&mut file, &current, bodies, removed, &defined));
         match finished {
-            Ok(forms) => {
+            Ok(emit::Finished { forms, aliases }) => {
                 let body = crate::timing::time("prettyplease", || crate::syntax::unparse(&file, &types));
                 if exiting {
                     std::mem::forget(file);
@@ -187,6 +196,7 @@ fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
                     left_out,
                     untyped,
                     forms,
+                    aliases,
                     dependencies,
                 });
             }
@@ -269,6 +279,7 @@ fn generate_in(spec_text: &str, options: &Options, folder: Option<&Path>) -> Res
             operations: &left_out,
             schemas: &untyped,
             forms: &done.forms,
+            aliases: &done.aliases,
             total: input.operations,
         },
     );

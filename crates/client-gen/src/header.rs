@@ -59,6 +59,8 @@ pub struct Omissions<'a> {
     pub schemas: &'a [LeftOut],
     /// Multipart bodies sent as forms the caller fills.
     pub forms: &'a [LeftOut],
+    /// Type aliases of shared parameter enums not generated.
+    pub aliases: &'a [LeftOut],
     /// The spec's operations.
     pub total: usize,
 }
@@ -161,6 +163,14 @@ pub fn header(
             omissions.forms.len()
         ),
         omissions.forms,
+    );
+    listed(
+        &mut lines,
+        format!(
+            "Type aliases of shared parameter enums not generated, each with the reason ({}):",
+            omissions.aliases.len()
+        ),
+        omissions.aliases,
     );
     let mut out = String::new();
     for line in lines {

@@ -195,6 +195,46 @@ fn a_file_inside_an_object_makes_the_body_a_form_naming_the_property() {
     assert!(err.contains("`attachment`") && err.contains("strict"), "{err}");
 }
 
+/// Operations whose parameters repeat one inline enum get one type for
+/// it, and every name progenitor would have given a copy is still there,
+/// as an alias: code written against any of them compiles.
+#[test]
+fn a_parameter_enum_repeated_across_operations_is_one_type_under_every_name() {
+    let spec = r#"
+openapi: 3.0.1
+info: {title: Shared, version: "1"}
+servers: [{url: "https://example.test"}]
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      parameters:
+        - {name: $select, in: query, schema: {type: array, items: {type: string, enum: [id, displayName]}}}
+      responses: {"204": {description: done}}
+  /users/{id}:
+    get:
+      operationId: getUser
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: $select, in: query, schema: {type: array, items: {type: string, enum: [id, displayName]}}}
+      responses: {"204": {description: done}}
+"#;
+    let code = generate(spec, "shared.yaml");
+    assert_eq!(code.matches("pub enum ").count(), 1, "one enum for both operations");
+    assert!(
+        code.contains("pub enum ListUsersSelectItem {"),
+        "the first operation's name"
+    );
+    assert!(
+        code.contains("pub type GetUserSelectItem = ListUsersSelectItem;"),
+        "the second operation's name is kept"
+    );
+    let uses = code.matches("::std::vec::Vec<types::ListUsersSelectItem>").count();
+    assert_eq!(uses, 2, "both methods take the shared type");
+    assert!(code.contains("//     GET /users (listUsers): the enum of `$select`, the same in 2 parameters"));
+    syn::parse_file(&code).unwrap();
+}
+
 /// Generating Ideogram's whole spec (56 operations) takes well under two
 /// seconds once built: the median of five runs.
 #[test]

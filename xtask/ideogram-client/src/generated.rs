@@ -61,6 +61,7 @@
 //     components.schemas.DetectedTextBlock.properties.alignment: title "alignment" dropped (other schemas share it)
 // - dedupe_enum_values: nothing to do
 // - enums_typify_can_name: nothing to do
+// - shared_parameter_enums: nothing to do
 // - one_of_beside_any_of: nothing to do
 // - merge_all_of_bodies: nothing to do
 // - split_multipart_operations:

@@ -8,6 +8,7 @@
 //! every spec (`FilePart`, building the form, authenticated clients) lives
 //! in the `client-support` crate, which the generated code calls.
 
+mod aliases;
 mod bodies;
 mod client;
 mod content_types;
@@ -22,6 +23,8 @@ use syn::visit_mut::VisitMut;
 use typify::TypeSpace;
 
 use crate::generate::LeftOut;
+pub use aliases::defined_name;
+
 use crate::normalize::{MultipartBody, Normalized};
 use crate::spec::OperationError;
 
@@ -47,15 +50,17 @@ pub fn bodies(normalized: &Normalized, type_space: &TypeSpace) -> Bodies {
 /// [`Carriers::keep`]), and appends the
 /// body types, the base URL and the constructors. Returns the multipart
 /// bodies sent as forms the caller fills because their parts could not be
-/// typed. A failure that is one operation's is an [`OperationError`].
+/// typed, and the type aliases of [`crate::normalize::shared_enums`] left
+/// out. A failure that is one operation's is an [`OperationError`].
 /// `removed` has seen the `types` module's items as they were parsed and
-/// left the carriers out.
+/// left the carriers out; `defined` is the type names those items define.
 pub fn finish(
     file: &mut syn::File,
     normalized: &Normalized,
     bodies: Bodies,
     removed: Carriers,
-) -> Result<Vec<LeftOut>> {
+    defined: &std::collections::HashSet<String>,
+) -> Result<Finished> {
     let context = &normalized.context;
     let fail = |operation_id: &str, error: anyhow::Error| {
         let site = crate::spec::operations(&normalized.spec)
@@ -100,7 +105,16 @@ pub fn finish(
     let client = client::emit(normalized);
     let added: syn::File = syn::parse2(quote! { #client #bodies })?;
     file.items.extend(added.items);
-    Ok(forms)
+    let aliases = aliases::patch(file, &context.aliases, defined);
+    Ok(Finished { forms, aliases })
+}
+
+/// What [`finish`] could not make as the rules asked.
+pub struct Finished {
+    /// The multipart bodies sent as forms the caller fills by part name.
+    pub forms: Vec<LeftOut>,
+    /// The type aliases left out, with the reasons.
+    pub aliases: Vec<LeftOut>,
 }
 
 /// Whether an error is one operation's.

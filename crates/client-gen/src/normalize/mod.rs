@@ -19,6 +19,7 @@ pub mod parameters;
 pub mod responses;
 pub mod rust_names;
 pub mod schemas;
+pub mod shared_enums;
 pub mod upgrades;
 
 use anyhow::Result;

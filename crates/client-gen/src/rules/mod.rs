@@ -98,6 +98,9 @@ pub struct Context {
     /// Parameters renamed for Rust, whose wire names the emitter writes
     /// back.
     pub wire_names: Vec<normalize::rust_names::WireName>,
+    /// The names progenitor would have given parameters' enums that now
+    /// share a type, for the emitter to keep as aliases.
+    pub aliases: Vec<normalize::shared_enums::TypeAlias>,
     /// Request bodies sent with another `Content-Type` than progenitor's
     /// method sets, by operation id.
     pub content_types: BTreeMap<String, String>,

@@ -84,6 +84,15 @@ pub const NORMALIZE: &[Rule] = &[
         apply: Apply::Spec(normalize::schemas::enums_typify_can_name),
     },
     Rule {
+        name: "shared_parameter_enums",
+        stage: Stage::Normalize,
+        handles: "an inline string `enum` that parameters of several operations repeat, value for value, becomes \
+                  one component schema, named as progenitor names the first one's type; the other names are kept as \
+                  type aliases of it (Microsoft Graph's beta spec: 17,631 `$select`, `$expand` and `$orderby` enums, \
+                  2,153 distinct)",
+        apply: Apply::Spec(normalize::shared_enums::shared_parameter_enums),
+    },
+    Rule {
         name: "one_of_beside_any_of",
         stage: Stage::Normalize,
         handles: "a schema with both keeps `oneOf`, the stricter (progenitor asserts)",

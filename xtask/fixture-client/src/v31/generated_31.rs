@@ -57,6 +57,7 @@
 // - untitle_clashing_inline_schemas: nothing to do
 // - dedupe_enum_values: nothing to do
 // - enums_typify_can_name: nothing to do
+// - shared_parameter_enums: nothing to do
 // - one_of_beside_any_of: nothing to do
 // - merge_all_of_bodies:
 //     POST /styles/{style_id}/images (create_images): multipart/form-data body: allOf of 2 -> one object of 6 properties
