@@ -2,6 +2,7 @@
 //! rules, progenitor, the multipart emitter, prettyplease and the header.
 //! What one operation or schema does wrong degrades it alone, named.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -140,6 +141,24 @@ fn keep_operations_of(normalized: &mut Normalized) {
     context.aliases.retain(|alias| ids.contains(&alias.operation_id));
 }
 
+/// What sees the items of the `types` module as they are printed: the
+/// carriers of inline multipart bodies are left out, and the names of the
+/// types defined noted.
+struct TypesScreen {
+    carriers: emit::Carriers,
+    defined: HashSet<String>,
+}
+
+impl crate::syntax::Screen for TypesScreen {
+    fn keep(&mut self, item: &mut syn::Item) -> bool {
+        let kept = self.carriers.keep(item);
+        if kept && let Some(name) = emit::defined_name(item) {
+            self.defined.insert(name);
+        }
+        kept
+    }
+}
+
 /// progenitor, then the emitter; an operation the emitter cannot finish is
 /// left out and the two run again.
 fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
@@ -165,23 +184,21 @@ fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
         // touching more (Microsoft Graph's beta spec: 0.25 GB, freed in
         // 0.05 s).
         crate::timing::time("drop the type space", move || drop(run.generator));
-        // Parsed from the tokens, not from their text (lexing 400,000 lines
-        // again took as long as the parse), item by item, the types
-        // printed as they are parsed.
+        // Parsed from the tokens item by item; the types module is printed
+        // on a second thread meanwhile (see `crate::syntax`).
         let tokens = std::mem::take(&mut run.tokens);
-        let mut removed = emit::Carriers::of(&current);
-        let mut defined = std::collections::HashSet::new();
-        let (mut file, types) = crate::timing::time("parse progenitor's output, printing the types", || {
-            crate::syntax::parse_printing_types(tokens, |item| {
-                let kept = removed.keep(item);
-                if kept && let Some(name) = emit::defined_name(item) {
-                    defined.insert(name);
-                }
-                kept
-            })
+        let screen = TypesScreen {
+            carriers: emit::Carriers::of(&current),
+            defined: HashSet::new(),
+        };
+        let (mut file, types, screen) = crate::timing::time("parse progenitor's output, printing the types", || {
+            let (file, types) = crate::syntax::parse_printing_types(tokens, screen)?;
+            let (types, screen) = crate::timing::time("wait for the types", || types.join())?;
+            syn::Result::Ok((file, types, screen))
         })
         .context("progenitor's output does not parse")?;
-        let finished = crate::timing::time("emit", || emit::finish(&mut file, &current, bodies, removed, &defined));
+        let TypesScreen { carriers, defined } = screen;
+        let finished = crate::timing::time("emit", || emit::finish(&mut file, &current, bodies, carriers, &defined));
         match finished {
             Ok(emit::Finished { forms, aliases }) => {
                 let body = crate::timing::time("prettyplease", || crate::syntax::unparse(&file, &types));

@@ -1,5 +1,5 @@
 //! progenitor's output parsed into the syntax tree `syn::parse2` would
-//! give, a piece at a time, the types printed as they are parsed.
+//! give, a piece at a time, the types printed on a second thread.
 //!
 //! `syn::parse2` first copies the whole token stream into a buffer, then
 //! builds the tree from it: tokens, buffer and tree are all in memory at
@@ -12,11 +12,16 @@
 //! the tokens of each are freed once it is parsed; the bodies of modules
 //! and impl blocks are cut the same way, item by item. Whatever does not
 //! cut cleanly is parsed as syn would parse it, so the tree is the same.
-//! The items of the `types` module (60% of the code), which the emitter
+//! The items of the `types` module (a third of the code of the beta
+//! spec's client, 60% before `shared_parameter_enums`), which the emitter
 //! does not change (it only leaves some out), are printed as soon as they
 //! are parsed, and their trees freed. The beta spec's peak went from 6.7
 //! to 2.8 GB, its parse and print from 20 s to 7 s; the output is the
 //! same, byte for byte, for every spec of the API directory.
+//!
+//! The `types` module is parsed and printed on a thread of its own, from
+//! its text lexed again (tokens cannot cross threads), while this thread
+//! parses the rest.
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use syn::parse::{Parse, ParseStream, Parser};
@@ -34,33 +39,63 @@ pub fn parse_file(tokens: TokenStream) -> syn::Result<syn::File> {
     Ok(file(attrs, items))
 }
 
+/// What sees each item of the `types` module before it is printed, on
+/// the thread that prints them, and says whether it is printed.
+pub trait Screen: Send + 'static {
+    /// Whether `item` is printed (it may note what it mentions).
+    fn keep(&mut self, item: &mut syn::Item) -> bool;
+}
+
+/// The `types` module being printed on a thread of its own.
+pub struct Types<S> {
+    printing: Option<std::thread::JoinHandle<syn::Result<(String, S)>>>,
+    screen: Option<S>,
+}
+
+impl<S> Types<S> {
+    /// The printed types, and the screen that saw them.
+    pub fn join(self) -> syn::Result<(String, S)> {
+        match (self.printing, self.screen) {
+            (Some(printing), _) => printing.join().unwrap_or_else(|payload| {
+                let message = crate::progenitor_run::panic_message(&*payload);
+                Err(syn::Error::new(
+                    Span::call_site(),
+                    format!("printing the types panicked: {message}"),
+                ))
+            }),
+            (None, Some(screen)) => Ok((String::new(), screen)),
+            (None, None) => Err(syn::Error::new(Span::call_site(), "the types were printed twice")),
+        }
+    }
+}
+
 /// progenitor's output parsed as [`parse_file`] does, but for the items
 /// of its `types` module: those are printed as prettyplease prints them
-/// there, each as soon as it is parsed, and not kept (they are 60% of the
-/// tree of a big spec's client). `keep` sees each of them first, and says
-/// whether it is printed. In the file returned the module holds one item,
-/// [`TYPES_GO_HERE`], for [`unparse`] to put the printed types in place of.
-pub fn parse_printing_types(
-    tokens: TokenStream,
-    mut keep: impl FnMut(&mut syn::Item) -> bool,
-) -> syn::Result<(syn::File, String)> {
-    let mut printed = None;
+/// there, and not kept (they are a third to 60% of the tree of a big
+/// spec's client). They are printed on a second thread while this one
+/// parses the rest: proc-macro2's tokens cannot be sent to another thread,
+/// so the module's body goes there as text and is lexed again, which
+/// costs a fraction of what parsing and printing it does. `screen` sees
+/// each item first, and says whether it is printed. In the file returned
+/// the module holds one item, [`TYPES_GO_HERE`], for [`unparse`] to put
+/// the printed types in place of.
+pub fn parse_printing_types<S: Screen>(tokens: TokenStream, screen: S) -> syn::Result<(syn::File, Types<S>)> {
+    let mut types = Types {
+        printing: None,
+        screen: Some(screen),
+    };
     let mut top = |piece: &mut Vec<TokenTree>| match header(piece) {
-        Some((Header::Module(mut module), group)) if module.ident == "types" && printed.is_none() => {
-            let mut text = String::new();
-            let inner = body(into_stream(group), &mut item, &mut |mut item| {
-                if keep(&mut item) {
-                    text.push_str(&printed_in_a_module(item)?);
-                }
-                Ok(())
-            })?;
+        Some((Header::Module(mut module), group)) if module.ident == "types" && types.printing.is_none() => {
+            let (inner, rest) = inner_attributes(into_stream(group))?;
             module.attrs.extend(inner);
             if let Some((_, content)) = module.content.as_mut() {
                 *content = vec![syn::parse_quote!(
                     const TYPES_GO_HERE: () = ();
                 )];
             }
-            printed = Some(text);
+            let text = rest.into_iter().collect::<TokenStream>().to_string();
+            let screen = types.screen.take();
+            types.printing = Some(std::thread::spawn(move || print_types(&text, screen)));
             Ok(Some(syn::Item::Mod(module)))
         }
         Some((header, group)) => filled(header, group).map(Some),
@@ -71,7 +106,24 @@ pub fn parse_printing_types(
         items.push(i);
         Ok(())
     })?;
-    Ok((file(attrs, items), printed.unwrap_or_default()))
+    Ok((file(attrs, items), types))
+}
+
+/// The items of a `types` module, lexed from `text`, each printed as
+/// prettyplease prints it in the module when `screen` keeps it.
+fn print_types<S: Screen>(text: &str, screen: Option<S>) -> syn::Result<(String, S)> {
+    let mut screen = screen.ok_or_else(|| syn::Error::new(Span::call_site(), "two `types` modules"))?;
+    let tokens: TokenStream = text
+        .parse()
+        .map_err(|e| syn::Error::new(Span::call_site(), format!("the types do not lex again: {e}")))?;
+    let mut printed = String::new();
+    body(tokens, &mut item, &mut |mut item| {
+        if screen.keep(&mut item) {
+            printed.push_str(&printed_in_a_module(item)?);
+        }
+        Ok(())
+    })?;
+    Ok((printed, screen))
 }
 
 /// The line [`parse_printing_types`] leaves in the `types` module.
@@ -124,21 +176,26 @@ fn body<T: Parse>(
     one: &mut impl FnMut(&mut Vec<TokenTree>) -> syn::Result<Option<T>>,
     sink: &mut impl FnMut(T) -> syn::Result<()>,
 ) -> syn::Result<Vec<syn::Attribute>> {
+    let (inner, rest_of_it) = inner_attributes(tokens)?;
+    rest(rest_of_it, one, sink)?;
+    Ok(inner)
+}
+
+/// The inner attributes (`#![...]`: `#`, `!` and a bracket group) at the
+/// start of a body, and the rest of it.
+fn inner_attributes(tokens: TokenStream) -> syn::Result<(Vec<syn::Attribute>, Vec<TokenTree>)> {
     let mut trees = tokens.into_iter().peekable();
     let mut inner = Vec::new();
-    // `#![...]`: `#`, `!` and a bracket group.
     while matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
         let hash = trees.next().into_iter();
         if !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
             // An outer attribute: the first item's; put the `#` back.
-            rest(hash.chain(trees).collect(), one, sink)?;
-            return Ok(inner);
+            return Ok((inner, hash.chain(trees).collect()));
         }
         let attr: TokenStream = hash.chain(trees.next()).chain(trees.next()).collect();
         inner.extend(syn::Attribute::parse_inner.parse2(attr)?);
     }
-    rest(trees.collect(), one, sink)?;
-    Ok(inner)
+    Ok((inner, trees.collect()))
 }
 
 fn rest<T: Parse>(
@@ -321,28 +378,40 @@ mod tests {
         }
     }
 
+    /// Keeps every item but the struct `Named`, noting each it sees.
+    #[derive(Default)]
+    struct Seen(Vec<String>);
+
+    impl Screen for Seen {
+        fn keep(&mut self, item: &mut syn::Item) -> bool {
+            self.0.push(quote!(#item).to_string());
+            !matches!(item, syn::Item::Struct(s) if s.ident == "Named")
+        }
+    }
+
+    struct All;
+
+    impl Screen for All {
+        fn keep(&mut self, _: &mut syn::Item) -> bool {
+            true
+        }
+    }
+
     #[test]
     fn types_printed_as_parsed_print_as_the_whole_file_does() {
         let tokens = sample();
         let whole = prettyplease::unparse(&syn::parse2::<syn::File>(tokens.clone()).expect("parses"));
-        let mut seen = Vec::new();
-        let (file, types) = parse_printing_types(tokens, |item| {
-            seen.push(quote!(#item).to_string());
-            true
-        })
-        .expect("parses");
+        let (file, types) = parse_printing_types(tokens, All).expect("parses");
+        let (types, All) = types.join().expect("prints");
         assert_eq!(unparse(&file, &types), whole);
-        assert_eq!(seen.len(), 14, "{seen:#?}");
         assert!(!unparse(&file, &types).contains("TYPES_GO_HERE"));
     }
 
     #[test]
     fn a_type_not_kept_is_not_printed() {
-        let (file, types) = parse_printing_types(
-            sample(),
-            |item| !matches!(item, syn::Item::Struct(s) if s.ident == "Named"),
-        )
-        .expect("parses");
+        let (file, types) = parse_printing_types(sample(), Seen::default()).expect("parses");
+        let (types, seen) = types.join().expect("prints");
+        assert_eq!(seen.0.len(), 14, "{:#?}", seen.0);
         let printed = unparse(&file, &types);
         assert!(!printed.contains("pub struct Named"), "{printed}");
         assert!(printed.contains("pub struct Tuple(pub u8);"), "{printed}");
