@@ -187,21 +187,26 @@ fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
         // Parsed from the tokens item by item; the types module is printed
         // on a second thread meanwhile (see `crate::syntax`).
         let tokens = std::mem::take(&mut run.tokens);
+        let carriers = emit::Carriers::of(&current);
+        let mut untouched = emit::Untouched::of(&current, &carriers);
         let screen = TypesScreen {
-            carriers: emit::Carriers::of(&current),
+            carriers,
             defined: HashSet::new(),
         };
-        let (mut file, types, screen) = crate::timing::time("parse progenitor's output, printing the types", || {
-            let (file, types) = crate::syntax::parse_printing_types(tokens, screen)?;
+        let parsed = crate::timing::time("parse progenitor's output, printing the types and methods", || {
+            let (file, types, methods) = crate::syntax::parse_printing_types(tokens, screen, &mut untouched)?;
             let (types, screen) = crate::timing::time("wait for the types", || types.join())?;
-            syn::Result::Ok((file, types, screen))
-        })
-        .context("progenitor's output does not parse")?;
+            syn::Result::Ok((file, types, methods, screen))
+        });
+        let (mut file, types, methods, screen) = parsed.context("progenitor's output does not parse")?;
         let TypesScreen { carriers, defined } = screen;
-        let finished = crate::timing::time("emit", || emit::finish(&mut file, &current, bodies, carriers, &defined));
+        let finished = crate::timing::time("emit", || {
+            emit::finish(&mut file, &current, bodies, carriers, untouched, &defined)
+        });
         match finished {
             Ok(emit::Finished { forms, aliases }) => {
-                let body = crate::timing::time("prettyplease", || crate::syntax::unparse(&file, &types));
+                let body = crate::timing::time("prettyplease", || crate::syntax::unparse(&file, &types, &methods))
+                    .context("printing the client")?;
                 if exiting {
                     std::mem::forget(file);
                 } else {

@@ -235,6 +235,33 @@ paths:
     syn::parse_file(&code).unwrap();
 }
 
+/// The methods printed as they are parsed (every method the emitter does
+/// not otherwise change) still get what the emitter does to every method:
+/// an OPTIONS call made through `request`, which reqwest has.
+#[test]
+fn an_options_operation_beside_others_is_sent_through_request() {
+    let spec = r#"
+openapi: 3.0.1
+info: {title: Options, version: "1"}
+servers: [{url: "https://example.test"}]
+paths:
+  /files:
+    options:
+      operationId: filesOptions
+      responses: {"204": {description: done}}
+    get:
+      operationId: listFiles
+      responses: {"204": {description: done}}
+"#;
+    let code = generate(spec, "options.yaml");
+    assert!(code.contains("pub async fn files_options<'a>("), "{code}");
+    assert!(code.contains("pub async fn list_files<'a>("), "{code}");
+    assert!(code.contains(".request(::reqwest::Method::OPTIONS, url)"), "{code}");
+    assert!(!code.contains(".options(url)"), "{code}");
+    assert!(code.contains(".get(url)"), "{code}");
+    syn::parse_file(&code).unwrap();
+}
+
 /// Generating Ideogram's whole spec (56 operations) takes well under two
 /// seconds once built: the median of five runs.
 #[test]

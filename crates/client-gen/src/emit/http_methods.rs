@@ -30,6 +30,13 @@ pub fn patch(file: &mut syn::File) -> usize {
     patcher.done
 }
 
+/// Rewrites the calls of one method, as [`patch`] does for the file.
+pub fn patch_method(method: &mut syn::ImplItemFn) -> usize {
+    let mut patcher = Patcher { done: 0 };
+    patcher.visit_impl_item_fn_mut(method);
+    patcher.done
+}
+
 struct Patcher {
     done: usize,
 }

@@ -16,6 +16,8 @@ mod http_methods;
 mod methods;
 mod wire_names;
 
+use std::collections::HashSet;
+
 use anyhow::{Result, bail};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -53,13 +55,16 @@ pub fn bodies(normalized: &Normalized, type_space: &TypeSpace) -> Bodies {
 /// typed, and the type aliases of [`crate::normalize::shared_enums`] left
 /// out. A failure that is one operation's is an [`OperationError`].
 /// `removed` has seen the `types` module's items as they were parsed and
-/// left the carriers out; `defined` is the type names those items define.
+/// left the carriers out; `defined` is the type names those items define;
+/// `printed` has seen the methods printed as they were parsed, which are
+/// not in `file`.
 pub fn finish(
     file: &mut syn::File,
     normalized: &Normalized,
     bodies: Bodies,
     removed: Carriers,
-    defined: &std::collections::HashSet<String>,
+    printed: Untouched,
+    defined: &HashSet<String>,
 ) -> Result<Finished> {
     let context = &normalized.context;
     let fail = |operation_id: &str, error: anyhow::Error| {
@@ -96,7 +101,7 @@ pub fn finish(
             _ => None,
         })
         .collect();
-    if let Some(name) = removed.still_mentioned(file)?.first()
+    if let Some(name) = removed.still_mentioned(file, printed.outside)?.first()
         && let Some((_, site)) = carriers.iter().find(|(n, _)| n == name)
     {
         let reason = format!("the generated code still refers to {name} after its removal");
@@ -149,6 +154,12 @@ impl Carriers {
         }
     }
 
+    /// Looks for the carriers outside the `types` module, as
+    /// [`Carriers::still_mentioned`] does.
+    fn outside(&self) -> Mentions {
+        Mentions::new(self.inside.names.clone(), Look::TypesPath)
+    }
+
     /// Whether the item of the `types` module is kept: it is not when it
     /// is a carrier or an impl of one. Notes the carriers a kept item
     /// mentions.
@@ -174,9 +185,9 @@ impl Carriers {
     /// the kept types noted by [`Carriers::keep`], and `types::Name`
     /// anywhere outside the `types` module of `file`. The file is read
     /// once, whatever the number of names.
-    fn still_mentioned(self, file: &mut syn::File) -> Result<Vec<String>> {
-        let names = self.inside.names;
-        if names.is_empty() {
+    /// `outside` has already looked at the methods not in `file`.
+    fn still_mentioned(self, file: &mut syn::File, mut outside: Mentions) -> Result<Vec<String>> {
+        if self.inside.names.is_empty() {
             return Ok(Vec::new());
         }
         if !file
@@ -188,7 +199,6 @@ impl Carriers {
         }
         // The syntax tree is walked, not printed to tokens: on a spec of
         // Stripe's size printing it took two seconds.
-        let mut outside = Mentions::new(names, Look::TypesPath);
         for item in file
             .items
             .iter_mut()
@@ -206,11 +216,66 @@ impl Carriers {
     }
 }
 
+/// The methods of progenitor's `impl Client` that [`finish`] does not
+/// change, told apart as they are parsed so that they can be printed then
+/// (see [`crate::syntax::parse_printing_types`]): every method but the
+/// multipart operations' (with the names their `_raw` and `_request`
+/// methods take, which [`finish`] checks are free), those whose wire
+/// names or content types it sets. A method printed is first changed as
+/// [`finish`] changes every method (OPTIONS and TRACE calls), and the
+/// carriers it mentions are noted.
+pub struct Untouched {
+    changed: HashSet<String>,
+    http_methods: bool,
+    outside: Mentions,
+}
+
+impl Untouched {
+    /// The untouched methods of `normalized`'s client; `carriers` are the
+    /// carriers of its inline multipart bodies.
+    pub fn of(normalized: &Normalized, carriers: &Carriers) -> Self {
+        let context = &normalized.context;
+        let mut changed = HashSet::new();
+        changed.extend(
+            context
+                .wire_names
+                .iter()
+                .map(|n| content_types::method_of(&n.operation_id)),
+        );
+        changed.extend(context.content_types.keys().map(|id| content_types::method_of(id)));
+        for op in &context.multipart {
+            changed.insert(op.progenitor_method.clone());
+            changed.extend(["", "_raw", "_request"].map(|suffix| format!("{}{suffix}", op.method_name)));
+        }
+        Untouched {
+            changed,
+            http_methods: http_methods::needed(&normalized.spec),
+            outside: carriers.outside(),
+        }
+    }
+}
+
+impl crate::syntax::MethodScreen for Untouched {
+    fn print_now(&mut self, method: &mut syn::ImplItemFn) -> bool {
+        if self.changed.contains(&method.sig.ident.to_string()) {
+            return false;
+        }
+        if self.http_methods {
+            http_methods::patch_method(method);
+        }
+        if !self.outside.names.is_empty() {
+            self.outside.visit_impl_item_fn_mut(method);
+        }
+        true
+    }
+}
+
 /// Removes the types `names` and their impls from the `types` module of a
 /// whole syntax tree, and returns those the code still refers to.
 #[cfg(test)]
 fn remove_types(file: &mut syn::File, names: &[&str]) -> Result<Vec<String>> {
     let mut carriers = Carriers::new(names.iter().map(|n| n.to_string()).collect());
+    let outside = carriers.outside();
     for item in file.items.iter_mut() {
         if let syn::Item::Mod(m) = item
             && m.ident == "types"
@@ -219,7 +284,7 @@ fn remove_types(file: &mut syn::File, names: &[&str]) -> Result<Vec<String>> {
             items.retain_mut(|item| carriers.keep(item));
         }
     }
-    carriers.still_mentioned(file)
+    carriers.still_mentioned(file, outside)
 }
 
 /// What counts as a mention of a type name.
@@ -236,7 +301,7 @@ enum Look {
 struct Mentions {
     names: Vec<String>,
     look: Look,
-    found: std::collections::HashSet<String>,
+    found: HashSet<String>,
 }
 
 impl Mentions {
