@@ -125,6 +125,18 @@ pub fn markdown(title: &str, outcomes: &[Outcome], failures: Option<&Failures>) 
         seconds.last().copied().unwrap_or(0.0),
         seconds.iter().filter(|s| **s > 10.0).count(),
     ));
+    let alone: Vec<String> = outcomes
+        .iter()
+        .filter(|o| super::run::runs_alone(&o.spec))
+        .map(|o| format!("`{}`", o.spec.id))
+        .collect();
+    if !alone.is_empty() {
+        out.push_str(&format!(
+            "\nTimes are each run's wall clock. The specs of {} MB or more ({}) ran one at a time with nothing beside them, as a user generating one has the machine; the others side by side (`--jobs`, one per core by default).\n",
+            super::run::ALONE_BYTES >> 20,
+            alone.join(", ")
+        ));
+    }
     if let Some(failures) = failures {
         let checked: Vec<&str> = outcomes
             .iter()
