@@ -249,7 +249,21 @@ pub fn generate_file(path: &Path, options: &Options) -> Result<Generated> {
     generate_in(&text, options, Some(path.parent().unwrap_or(Path::new("."))))
 }
 
+/// [`generate_hashed`], the spec's hash worked out on a second thread
+/// meanwhile (Microsoft Graph's beta spec, 47 MB: 0.15 s).
 fn generate_in(spec_text: &str, options: &Options, folder: Option<&Path>) -> Result<Generated> {
+    std::thread::scope(|scope| {
+        let hash = scope.spawn(|| hex_sha256(spec_text.as_bytes()));
+        generate_hashed(spec_text, options, folder, hash)
+    })
+}
+
+fn generate_hashed(
+    spec_text: &str,
+    options: &Options,
+    folder: Option<&Path>,
+    hash: std::thread::ScopedJoinHandle<'_, String>,
+) -> Result<Generated> {
     let name = &options.spec_name;
     let input = input::read_in(spec_text, name, folder)?;
     let read_left_out: Vec<LeftOut> = input.context.left_out.iter().map(LeftOut::from).collect();
@@ -267,29 +281,11 @@ fn generate_in(spec_text: &str, options: &Options, folder: Option<&Path>) -> Res
     let mut untyped = read_untyped;
     untyped.extend(done.untyped.iter().cloned());
     if options.strict {
-        if let Some(op) = left_out.first() {
-            bail!(
-                "{name}: {}: {} (strict: no operation may be left out)",
-                op.operation,
-                op.reason
-            );
-        }
-        if let Some(schema) = untyped.first() {
-            bail!(
-                "{name}: {}: {} (strict: no schema may be typed as any JSON)",
-                schema.operation,
-                schema.reason
-            );
-        }
-        if let Some(form) = done.forms.first() {
-            bail!(
-                "{name}: {}: {} (strict: every multipart body must have typed parts)",
-                form.operation,
-                form.reason
-            );
-        }
+        strict(name, &left_out, &untyped, &done.forms)?;
     }
-    let hash = hex_sha256(spec_text.as_bytes());
+    let hash = hash
+        .join()
+        .map_err(|_| anyhow::anyhow!("{name}: hashing the spec panicked"))?;
     let reports: Vec<RuleReport> = input.reports.iter().chain(&done.normalized.reports).cloned().collect();
     let mut header = header::header(
         options,
@@ -326,6 +322,33 @@ fn generate_in(spec_text: &str, options: &Options, folder: Option<&Path>) -> Res
         files: input.files,
         dependencies: done.dependencies,
     })
+}
+
+/// `--strict`: the first operation left out, schema typed as any JSON or
+/// multipart body sent as a form, as an error.
+fn strict(name: &str, left_out: &[LeftOut], untyped: &[LeftOut], forms: &[LeftOut]) -> Result<()> {
+    if let Some(op) = left_out.first() {
+        bail!(
+            "{name}: {}: {} (strict: no operation may be left out)",
+            op.operation,
+            op.reason
+        );
+    }
+    if let Some(schema) = untyped.first() {
+        bail!(
+            "{name}: {}: {} (strict: no schema may be typed as any JSON)",
+            schema.operation,
+            schema.reason
+        );
+    }
+    if let Some(form) = forms.first() {
+        bail!(
+            "{name}: {}: {} (strict: every multipart body must have typed parts)",
+            form.operation,
+            form.reason
+        );
+    }
+    Ok(())
 }
 
 /// The SHA-256 of `bytes`, in hex.

@@ -5,6 +5,8 @@
 //! untyped tree because `openapiv3` reads 3.0 only: a 3.1 keyword it does
 //! not know is silently ignored or refused, so each is rewritten here first.
 
+mod parallel;
+
 use serde_yaml::{Mapping, Value};
 
 /// `/a/b~1c`: a JSON pointer segment appended to `base`, escaped.
@@ -133,6 +135,9 @@ const NAMED_SCHEMAS: [&str; 5] = [
 /// The keywords whose value is a list of schemas.
 const LISTED_SCHEMAS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 
+/// The places [`schema_keyword`] gives.
+const KEYWORD_PLACES: usize = 20;
+
 /// What a schema keyword holds: its place in the order the keywords are
 /// visited (the lists above, then `additionalProperties` and `items`), or
 /// `None` when it holds no schema.
@@ -154,16 +159,19 @@ fn walk_schema(schema: &mut Value, at: &mut At, f: Visit) {
         return;
     };
     // The keys are read once, the schemas under them visited in the
-    // order of the keyword lists (not the order they are written in).
-    let mut inside: Vec<(usize, &str, &mut Value)> = map
-        .iter_mut()
-        .filter_map(|(k, v)| {
-            let k = k.as_str()?;
-            schema_keyword(k, v).map(|rank| (rank, k, v))
-        })
-        .collect();
-    inside.sort_by_key(|(rank, _, _)| *rank);
-    for (rank, key, value) in inside {
+    // order of the keyword lists (not the order they are written in). A
+    // keyword has one place, so one slot each, and nothing to sort or
+    // allocate (a walk meets millions of schemas).
+    let mut inside: [Option<(&str, &mut Value)>; KEYWORD_PLACES] = [const { None }; KEYWORD_PLACES];
+    for (k, v) in map.iter_mut() {
+        if let Some(k) = k.as_str()
+            && let Some(rank) = schema_keyword(k, v)
+        {
+            inside[rank] = Some((k, v));
+        }
+    }
+    for (rank, slot) in inside.into_iter().enumerate() {
+        let Some((key, value)) = slot else { continue };
         at.with(key, |at| match rank {
             0..5 => each_entry_of(value, at, &mut |at, v| walk_schema(v, at, f)),
             5..9 => each_item_of(value, at, &mut |at, v| walk_schema(v, at, f)),
@@ -291,8 +299,12 @@ pub fn schema_positions(doc: &Value) -> std::collections::HashSet<String> {
 }
 
 /// Runs `f` on every schema of the document that is a mapping, with its
-/// pointer, collecting the changes it reports.
-pub fn each_schema(doc: &mut Value, mut f: impl FnMut(&str, &mut Mapping, &mut Vec<String>)) -> Vec<String> {
+/// pointer, collecting the changes it reports; a big document on both
+/// cores (see [`parallel`]), with the same result.
+pub fn each_schema(doc: &mut Value, f: impl Fn(&str, &mut Mapping, &mut Vec<String>) + Sync) -> Vec<String> {
+    if let Some(changes) = parallel::each_schema(doc, &f) {
+        return changes;
+    }
     let mut changes = Vec::new();
     visit_document_schemas(doc, &mut |at, schema| {
         if let Value::Mapping(map) = schema {
