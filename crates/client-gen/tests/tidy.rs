@@ -19,9 +19,19 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The lines of a source before its `#[cfg(test)]` module.
+/// The lines of a source before its test module (`#[cfg(test)]` or
+/// `#[cfg(all(test, ...))]` over `mod tests`). A test-only item elsewhere
+/// (`#[cfg(test)] fn`) is counted: it is code of the module.
 fn code(text: &str) -> Vec<&str> {
-    text.lines().take_while(|l| !l.starts_with("#[cfg(test)]")).collect()
+    let lines: Vec<&str> = text.lines().collect();
+    let end = lines
+        .windows(2)
+        .position(|pair| {
+            (pair[0].starts_with("#[cfg(test)]") || pair[0].starts_with("#[cfg(all(test"))
+                && pair[1].starts_with("mod tests")
+        })
+        .unwrap_or(lines.len());
+    lines[..end].to_vec()
 }
 
 fn is_code(line: &str) -> bool {
