@@ -205,11 +205,7 @@ fn printed_in_an_impl(method: syn::ImplItemFn) -> syn::Result<String> {
     // Built around the method, not parsed from its tokens again.
     let mut block: syn::ItemImpl = syn::parse_quote!(impl Client {});
     block.items.push(syn::ImplItem::Fn(method));
-    let text = prettyplease::unparse(&file(Vec::new(), vec![syn::Item::Impl(block)]));
-    text.strip_prefix("impl Client {\n")
-        .and_then(|t| t.strip_suffix("}\n"))
-        .map(str::to_string)
-        .ok_or_else(|| syn::Error::new(Span::call_site(), format!("prettyplease printed an impl as {text:?}")))
+    printed_inside(syn::Item::Impl(block), "impl Client {\n")
 }
 
 /// The items of a `types` module, lexed from `text`, each printed as
@@ -280,11 +276,22 @@ fn printed_in_a_module(item: syn::Item) -> syn::Result<String> {
         content: Some((Default::default(), vec![item])),
         semi: None,
     };
-    let text = prettyplease::unparse(&file(Vec::new(), vec![syn::Item::Mod(module)]));
-    text.strip_prefix("mod m {\n")
+    printed_inside(syn::Item::Mod(module), "mod m {\n")
+}
+
+/// What prettyplease prints inside `wrapper`, an item whose first line is
+/// `opening` and whose last is `}`.
+fn printed_inside(wrapper: syn::Item, opening: &str) -> syn::Result<String> {
+    let text = prettyplease::unparse(&file(Vec::new(), vec![wrapper]));
+    text.strip_prefix(opening)
         .and_then(|t| t.strip_suffix("}\n"))
         .map(str::to_string)
-        .ok_or_else(|| syn::Error::new(Span::call_site(), format!("prettyplease printed a module as {text:?}")))
+        .ok_or_else(|| {
+            syn::Error::new(
+                Span::call_site(),
+                format!("prettyplease printed {opening:?}... as {text:?}"),
+            )
+        })
 }
 
 fn file(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::File {
