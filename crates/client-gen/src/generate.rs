@@ -90,7 +90,7 @@ impl Generated {
 
 /// One successful pass of progenitor and the emitter.
 struct Pass {
-    body: String,
+    body: crate::syntax::Printed,
     normalized: Normalized,
     left_out: Vec<LeftOut>,
     untyped: Vec<LeftOut>,
@@ -205,7 +205,7 @@ fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
         });
         match finished {
             Ok(emit::Finished { forms, aliases }) => {
-                let body = crate::timing::time("prettyplease", || crate::syntax::unparse(&file, &types, &methods))
+                let body = crate::timing::time("prettyplease", || crate::syntax::unparse(&file, types, methods))
                     .context("printing the client")?;
                 if exiting {
                     std::mem::forget(file);
@@ -302,13 +302,11 @@ fn generate_hashed(
         },
     );
     header.push('\n');
-    // The header goes in front of the body where the body is, rather
-    // than both into a third string.
-    let mut code = done.body;
-    code.insert_str(0, &header);
+    let code = done.body.after(&header);
     let multipart = done.normalized.context.multipart.len();
     if options.exiting {
         std::mem::forget(done.normalized);
+        std::mem::forget(done.body);
     }
     Ok(Generated {
         code,
