@@ -184,8 +184,9 @@ fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
         // touching more (Microsoft Graph's beta spec: 0.25 GB, freed in
         // 0.05 s).
         crate::timing::time("drop the type space", move || drop(run.generator));
-        // Parsed from the tokens item by item; the types module is printed
-        // on a second thread meanwhile (see `crate::syntax`).
+        // Parsed from the tokens item by item; the types module and some of
+        // the methods are printed on a second thread meanwhile (see
+        // `crate::syntax`).
         let tokens = std::mem::take(&mut run.tokens);
         let carriers = emit::Carriers::of(&current);
         let mut untouched = emit::Untouched::of(&current, &carriers);
@@ -194,8 +195,10 @@ fn pass(normalized: Normalized, exiting: bool) -> Result<Pass> {
             defined: HashSet::new(),
         };
         let parsed = crate::timing::time("parse progenitor's output, printing the types and methods", || {
-            let (file, types, methods) = crate::syntax::parse_printing_types(tokens, screen, &mut untouched)?;
-            let (types, screen) = crate::timing::time("wait for the types", || types.join())?;
+            let (file, worker, mut methods) = crate::syntax::parse_printing_types(tokens, screen, &mut untouched)?;
+            let (types, screen) = crate::timing::time("wait for the second thread", || {
+                worker.join(&mut methods, &mut untouched)
+            })?;
             syn::Result::Ok((file, types, methods, screen))
         });
         let (mut file, types, methods, screen) = parsed.context("progenitor's output does not parse")?;

@@ -25,14 +25,23 @@
 //!
 //! The methods of `impl Client` (two thirds of the beta spec's client)
 //! that the emitter does not change are printed as they are parsed too,
-//! on this thread, and their trees freed: each run of them stands in the
-//! tree as one placeholder item, which [`unparse`] replaces with the run's
-//! text. The beta spec's peak went from 2.5 to 1.9 GB, its parse and print
-//! from 3.4 to 2.5 s; the output is the same, byte for byte, for every
-//! spec of the API directory.
+//! and their trees freed: each run of them stands in the tree as one
+//! placeholder item, which [`unparse`] replaces with the run's text. The
+//! beta spec's peak went from 2.5 to 1.9 GB, its parse and print from 3.4
+//! to 2.5 s; the output is the same, byte for byte, for every spec of the
+//! API directory. The second thread, done with the types long before this
+//! one is done with the methods, takes methods too, as text, whenever it
+//! has fewer than two waiting ([`worker`]): parse and print 2.5 -> 2.0 s.
+
+mod client;
+mod worker;
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use syn::parse::{Parse, ParseStream, Parser};
+
+pub use client::Methods;
+use client::{client_impl, is_client, placeholder_line};
+pub use worker::Worker;
 
 /// The file `tokens` make, as `syn::parse2::<syn::File>` would parse it
 /// (the generator parses with [`parse_printing_types`]; this is the same
@@ -54,59 +63,51 @@ pub trait Screen: Send + 'static {
     fn keep(&mut self, item: &mut syn::Item) -> bool;
 }
 
-/// What sees each method of `impl Client` as it is parsed, and says
-/// whether it is printed then (it may change it first) or kept in the tree
-/// for the emitter to change.
-pub trait MethodScreen {
-    /// Whether `method` is printed as it is now.
-    fn print_now(&mut self, method: &mut syn::ImplItemFn) -> bool;
-}
-
-/// The `types` module being printed on a thread of its own.
-pub struct Types<S> {
-    printing: Option<std::thread::JoinHandle<syn::Result<(String, S)>>>,
-    screen: Option<S>,
-}
-
-impl<S> Types<S> {
-    /// The printed types, and the screen that saw them.
-    pub fn join(self) -> syn::Result<(String, S)> {
-        match (self.printing, self.screen) {
-            (Some(printing), _) => printing.join().unwrap_or_else(|payload| {
-                let message = crate::progenitor_run::panic_message(&*payload);
-                Err(syn::Error::new(
-                    Span::call_site(),
-                    format!("printing the types panicked: {message}"),
-                ))
-            }),
-            (None, Some(screen)) => Ok((String::new(), screen)),
-            (None, None) => Err(syn::Error::new(Span::call_site(), "the types were printed twice")),
-        }
-    }
+/// What sees each method of `impl Client` as it is parsed: whether it is
+/// kept in the tree for the emitter to change, or printed then (changed
+/// first as the emitter changes every method). A copy of it sees the
+/// methods the second thread prints.
+pub trait MethodScreen: Clone + Send + 'static {
+    /// Whether the method `name` is kept in the tree.
+    fn kept(&mut self, name: &str) -> bool;
+    /// A method printed now, before it is printed (it may change it, and
+    /// note what it mentions).
+    fn before_printing(&mut self, method: &mut syn::ImplItemFn);
+    /// What the copy on the second thread noted, added to this one.
+    fn absorb(&mut self, copy: Self);
 }
 
 /// progenitor's output parsed as [`parse_file`] does, but for the items
-/// of its `types` module: those are printed as prettyplease prints them
-/// there, and not kept (they are a third to 60% of the tree of a big
-/// spec's client). They are printed on a second thread while this one
-/// parses the rest: proc-macro2's tokens cannot be sent to another thread,
-/// so the module's body goes there as text and is lexed again, which
-/// costs a fraction of what parsing and printing it does. `screen` sees
-/// each item first, and says whether it is printed. In the file returned
-/// the module holds one item, [`TYPES_GO_HERE`], for [`unparse`] to put
-/// the printed types in place of.
-pub fn parse_printing_types<S: Screen>(
+/// of its `types` module and the methods of `impl Client` that
+/// `methods` does not keep: those are printed as prettyplease prints them
+/// there, and not kept (together nearly all of the tree of a big spec's
+/// client). The types are printed on a second thread while this one parses
+/// the rest, and methods too as that thread has time (see [`worker`]).
+/// `screen` sees each item of the types first, and says whether it is
+/// printed. In the file returned the module holds one item,
+/// [`TYPES_GO_HERE`], and each run of printed methods one placeholder, for
+/// [`unparse`] to put the printed text in place of.
+pub fn parse_printing_types<S: Screen, M: MethodScreen>(
     tokens: TokenStream,
     screen: S,
-    methods: &mut impl MethodScreen,
-) -> syn::Result<(syn::File, Types<S>, Methods)> {
-    let mut types = Types {
-        printing: None,
-        screen: Some(screen),
-    };
-    let mut printed = Methods { runs: Vec::new() };
+    methods: &mut M,
+) -> syn::Result<(syn::File, Worker<S, M>, Methods)> {
+    parse_printing(tokens, screen, methods, worker::WAITING_AT_MOST)
+}
+
+/// [`parse_printing_types`], at most `waiting_at_most` methods waiting for
+/// the second thread at a time.
+fn parse_printing<S: Screen, M: MethodScreen>(
+    tokens: TokenStream,
+    screen: S,
+    methods: &mut M,
+    waiting_at_most: usize,
+) -> syn::Result<(syn::File, Worker<S, M>, Methods)> {
+    let mut worker = Worker::new(screen, methods, waiting_at_most);
+    let mut printed = Methods::new();
+    let mut types_sent = false;
     let mut top = |piece: &mut Vec<TokenTree>| match header(piece) {
-        Some((Header::Module(mut module), group)) if module.ident == "types" && types.printing.is_none() => {
+        Some((Header::Module(mut module), group)) if module.ident == "types" && !types_sent => {
             let (inner, rest) = inner_attributes(into_stream(group))?;
             module.attrs.extend(inner);
             if let Some((_, content)) = module.content.as_mut() {
@@ -114,13 +115,12 @@ pub fn parse_printing_types<S: Screen>(
                     const TYPES_GO_HERE: () = ();
                 )];
             }
-            let text = rest.into_iter().collect::<TokenStream>().to_string();
-            let screen = types.screen.take();
-            types.printing = Some(std::thread::spawn(move || print_types(&text, screen)));
+            worker.types(rest.into_iter().collect::<TokenStream>().to_string());
+            types_sent = true;
             Ok(Some(syn::Item::Mod(module)))
         }
         Some((Header::Impl(block), group)) if is_client(&block) => {
-            client_impl(block, group, methods, &mut printed.runs).map(Some)
+            client_impl(block, group, methods, &mut worker, &mut printed).map(Some)
         }
         Some((header, group)) => filled(header, group).map(Some),
         None => Ok(whole::<syn::Item>(piece)),
@@ -130,99 +130,26 @@ pub fn parse_printing_types<S: Screen>(
         items.push(i);
         Ok(())
     })?;
-    Ok((file(attrs, items), types, printed))
+    Ok((file(attrs, items), worker, printed))
 }
 
-/// The methods of `impl Client` printed as they were parsed: each run of
-/// them, in order, stands in the tree as one [`placeholder`].
-pub struct Methods {
-    runs: Vec<String>,
-}
-
-/// Whether the block is `impl Client`, the client's own methods.
-fn is_client(block: &syn::ItemImpl) -> bool {
-    block.trait_.is_none()
-        && matches!(&*block.self_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident("Client"))
-}
-
-/// `impl Client` with its body parsed in, item by item: each method
-/// `screen` prints now is printed as prettyplease prints it there and
-/// freed, a run of them held in `runs` and standing in the tree as one
-/// placeholder.
-fn client_impl(
-    mut block: syn::ItemImpl,
-    group: Group,
-    screen: &mut impl MethodScreen,
-    runs: &mut Vec<String>,
-) -> syn::Result<syn::Item> {
-    let mut items = Vec::new();
-    let mut one = |piece: &mut Vec<TokenTree>| Ok(whole::<syn::ImplItem>(piece));
-    let mut in_a_run = false;
-    let inner = body(into_stream(group), &mut one, &mut |item| {
-        let mut method = match item {
-            syn::ImplItem::Fn(method) => method,
-            other => {
-                items.push(other);
-                in_a_run = false;
-                return Ok(());
-            }
-        };
-        if !screen.print_now(&mut method) {
-            items.push(syn::ImplItem::Fn(method));
-            in_a_run = false;
-            return Ok(());
-        }
-        let text = printed_in_an_impl(method)?;
-        match runs.last_mut() {
-            Some(run) if in_a_run => run.push_str(&text),
-            _ => {
-                items.push(placeholder(runs.len()));
-                runs.push(text);
-                in_a_run = true;
-            }
-        }
-        Ok(())
-    })?;
-    block.attrs.extend(inner);
-    block.items = items;
-    Ok(syn::Item::Impl(block))
-}
-
-/// The item that stands for run `n` of the methods printed as parsed.
-fn placeholder(n: usize) -> syn::ImplItem {
-    let name = quote::format_ident!("PRINTED_METHODS_{n}");
-    syn::parse_quote!(const #name: () = ();)
-}
-
-/// The line prettyplease prints for [`placeholder`] `n`.
-fn placeholder_line(n: usize) -> String {
-    format!("    const PRINTED_METHODS_{n}: () = ();\n")
-}
-
-/// A method printed as prettyplease prints it in a top-level `impl`: the
-/// same printer, on an impl block of that method alone.
-fn printed_in_an_impl(method: syn::ImplItemFn) -> syn::Result<String> {
-    // Built around the method, not parsed from its tokens again.
-    let mut block: syn::ItemImpl = syn::parse_quote!(impl Client {});
-    block.items.push(syn::ImplItem::Fn(method));
-    printed_inside(syn::Item::Impl(block), "impl Client {\n")
+/// The tokens `text` lexes into.
+fn lexed(text: &str, what: &str) -> syn::Result<TokenStream> {
+    text.parse()
+        .map_err(|e| syn::Error::new(Span::call_site(), format!("{what} do not lex again: {e}")))
 }
 
 /// The items of a `types` module, lexed from `text`, each printed as
 /// prettyplease prints it in the module when `screen` keeps it.
-fn print_types<S: Screen>(text: &str, screen: Option<S>) -> syn::Result<(String, S)> {
-    let mut screen = screen.ok_or_else(|| syn::Error::new(Span::call_site(), "two `types` modules"))?;
-    let tokens: TokenStream = text
-        .parse()
-        .map_err(|e| syn::Error::new(Span::call_site(), format!("the types do not lex again: {e}")))?;
+fn print_types<S: Screen>(text: &str, screen: &mut S) -> syn::Result<String> {
     let mut printed = String::new();
-    body(tokens, &mut item, &mut |mut item| {
+    body(lexed(text, "the types")?, &mut item, &mut |mut item| {
         if screen.keep(&mut item) {
             printed.push_str(&printed_in_a_module(item)?);
         }
         Ok(())
     })?;
-    Ok((printed, screen))
+    Ok(printed)
 }
 
 /// The line [`parse_printing_types`] leaves in the `types` module.
@@ -234,7 +161,7 @@ const TYPES_GO_HERE: &str = "    const TYPES_GO_HERE: () = ();\n";
 pub struct Printed {
     text: String,
     types: String,
-    runs: Vec<String>,
+    methods: Methods,
     /// Where each line to replace starts in `text`, its length, and what
     /// replaces it, in the order of the text.
     places: Vec<(usize, usize, Piece)>,
@@ -251,18 +178,25 @@ impl Printed {
     /// (Microsoft Graph's beta spec: 97 MB, which inserting the header in
     /// front of took 0.1 s).
     pub fn after(&self, header: &str) -> String {
-        let piece = |piece: Piece| match piece {
-            Piece::Types => self.types.as_str(),
-            Piece::Run(n) => self.runs[n].as_str(),
+        let pieces = |piece: Piece| -> Box<dyn Iterator<Item = &str> + '_> {
+            match piece {
+                Piece::Types => Box::new(std::iter::once(self.types.as_str())),
+                Piece::Run(n) => Box::new(self.methods.run(n)),
+            }
         };
         // A little more than needed: the replaced lines are counted too.
-        let pieces: usize = self.places.iter().map(|&(_, _, with)| piece(with).len()).sum();
-        let mut out = String::with_capacity(header.len() + self.text.len() + pieces);
+        let size: usize = self
+            .places
+            .iter()
+            .flat_map(|&(_, _, with)| pieces(with))
+            .map(str::len)
+            .sum();
+        let mut out = String::with_capacity(header.len() + self.text.len() + size);
         out.push_str(header);
         let mut done = 0;
         for &(at, len, with) in &self.places {
             out.push_str(&self.text[done..at]);
-            out.push_str(piece(with));
+            pieces(with).for_each(|piece| out.push_str(piece));
             done = at + len;
         }
         out.push_str(&self.text[done..]);
@@ -282,7 +216,7 @@ pub fn unparse(file: &syn::File, types: String, methods: Methods) -> syn::Result
     // The runs are in the order of the file: each is looked for after the
     // one before.
     let mut from = 0;
-    for n in 0..methods.runs.len() {
+    for n in 0..methods.runs() {
         let line = placeholder_line(n);
         let Some(at) = text[from..].find(&line).map(|at| at + from) else {
             return Err(syn::Error::new(
@@ -297,7 +231,7 @@ pub fn unparse(file: &syn::File, types: String, methods: Methods) -> syn::Result
     Ok(Printed {
         text,
         types,
-        runs: methods.runs,
+        methods,
         places,
     })
 }
@@ -570,27 +504,55 @@ mod tests {
         }
     }
 
-    /// Prints every method as it is parsed but those named in `.0`, which
-    /// it keeps in the tree, noting every method it sees.
-    #[derive(Default)]
-    struct PrintBut(Vec<&'static str>, Vec<String>);
+    /// Keeps the methods named in `keep` in the tree, noting each method
+    /// it is asked about (`asked`) and each it sees before it is printed
+    /// (`before`, with what its copy on the second thread saw); with
+    /// `mark`, a method printed gets `#[inline]` first.
+    #[derive(Default, Clone)]
+    struct PrintBut {
+        keep: Vec<&'static str>,
+        mark: bool,
+        asked: Vec<String>,
+        before: Vec<String>,
+    }
 
     impl MethodScreen for PrintBut {
-        fn print_now(&mut self, method: &mut syn::ImplItemFn) -> bool {
-            self.1.push(method.sig.ident.to_string());
-            !self.0.iter().any(|name| method.sig.ident == name)
+        fn kept(&mut self, name: &str) -> bool {
+            self.asked.push(name.to_string());
+            self.keep.contains(&name)
+        }
+
+        fn before_printing(&mut self, method: &mut syn::ImplItemFn) {
+            self.before.push(method.sig.ident.to_string());
+            if self.mark {
+                method.attrs.push(syn::parse_quote!(#[inline]));
+            }
+        }
+
+        fn absorb(&mut self, copy: Self) {
+            self.before.extend(copy.before);
         }
     }
 
+    /// The file printed as the generator prints it, at most
+    /// `waiting_at_most` methods waiting for the second thread.
+    fn printed_waiting(
+        tokens: TokenStream,
+        mut methods: PrintBut,
+        waiting_at_most: usize,
+    ) -> (String, syn::File, PrintBut) {
+        let (file, worker, mut printed) = parse_printing(tokens, All, &mut methods, waiting_at_most).expect("parses");
+        let (types, All) = worker.join(&mut printed, &mut methods).expect("prints");
+        let text = unparse(&file, types, printed).expect("unparses").after("");
+        (text, file, methods)
+    }
+
     fn printed(tokens: TokenStream, keep: Vec<&'static str>) -> (String, syn::File, PrintBut) {
-        let mut methods = PrintBut(keep, Vec::new());
-        let (file, types, printed) = parse_printing_types(tokens, All, &mut methods).expect("parses");
-        let (types, All) = types.join().expect("prints");
-        (
-            unparse(&file, types, printed).expect("unparses").after(""),
-            file,
-            methods,
-        )
+        let methods = PrintBut {
+            keep,
+            ..PrintBut::default()
+        };
+        printed_waiting(tokens, methods, worker::WAITING_AT_MOST)
     }
 
     #[test]
@@ -621,7 +583,7 @@ mod tests {
         let (text, file, seen) = printed(tokens.clone(), vec!["kept"]);
         assert_eq!(text, whole);
         assert_eq!(
-            seen.1,
+            seen.asked,
             ["new", "kept", "second", "third", "fourth"],
             "only `impl Client` methods"
         );
@@ -643,11 +605,65 @@ mod tests {
         assert_eq!(all_kept, whole);
     }
 
+    fn client_of_five() -> TokenStream {
+        quote! {
+            pub mod types { pub struct A; }
+            impl Client {
+                pub fn new(baseurl: &str) -> Self { Self { baseurl: baseurl.to_string() } }
+                /// Kept.
+                pub async fn kept<'a>(&'a self) -> Result<(), Error> { Ok(()) }
+                #[doc = "Sends `a`."]
+                pub async fn second<'a>(&'a self, a_rather_long_argument_name: &'a ::std::vec::Vec<types::SomeLongTypeName>, another: Option<&'a str>) -> Result<(), Error> where Self: Sized { let x = "a \" quote"; Ok(()) }
+                const SIZE: usize = 1;
+                pub(crate) fn third(&self) -> [u8; { 2 }] { [0, 1] }
+                pub fn fourth(&self) {}
+            }
+        }
+    }
+
+    #[test]
+    fn methods_printed_on_either_thread_print_as_the_whole_file_does() {
+        let tokens = client_of_five();
+        let whole = prettyplease::unparse(&syn::parse2::<syn::File>(tokens.clone()).expect("parses"));
+        for waiting_at_most in [0, 1, usize::MAX] {
+            let methods = PrintBut {
+                keep: vec!["kept"],
+                ..PrintBut::default()
+            };
+            let (text, _, seen) = printed_waiting(tokens.clone(), methods, waiting_at_most);
+            assert_eq!(text, whole, "at most {waiting_at_most} waiting");
+            assert_eq!(seen.asked, ["new", "kept", "second", "third", "fourth"]);
+            let mut before = seen.before.clone();
+            before.sort();
+            assert_eq!(
+                before,
+                ["fourth", "new", "second", "third"],
+                "at most {waiting_at_most} waiting"
+            );
+        }
+    }
+
+    #[test]
+    fn a_method_printed_on_the_second_thread_is_changed_first_as_on_this_one() {
+        let marked = |waiting_at_most| {
+            let methods = PrintBut {
+                keep: vec!["kept"],
+                mark: true,
+                ..PrintBut::default()
+            };
+            printed_waiting(client_of_five(), methods, waiting_at_most).0
+        };
+        let (here, there) = (marked(0), marked(usize::MAX));
+        assert_eq!(there, here);
+        assert_eq!(here.matches("#[inline]").count(), 4, "{here}");
+        assert!(here.contains("    #[inline]\n    pub fn fourth(&self) {}"), "{here}");
+    }
+
     #[test]
     fn a_type_not_kept_is_not_printed() {
-        let mut methods = PrintBut::default();
-        let (file, types, methods) = parse_printing_types(sample(), Seen::default(), &mut methods).expect("parses");
-        let (types, seen) = types.join().expect("prints");
+        let mut screen = PrintBut::default();
+        let (file, worker, mut methods) = parse_printing_types(sample(), Seen::default(), &mut screen).expect("parses");
+        let (types, seen) = worker.join(&mut methods, &mut screen).expect("prints");
         assert_eq!(seen.0.len(), 14, "{:#?}", seen.0);
         let printed = unparse(&file, types, methods).expect("unparses").after("");
         assert!(!printed.contains("pub struct Named"), "{printed}");

@@ -224,6 +224,7 @@ impl Carriers {
 /// names or content types it sets. A method printed is first changed as
 /// [`finish`] changes every method (OPTIONS and TRACE calls), and the
 /// carriers it mentions are noted.
+#[derive(Clone)]
 pub struct Untouched {
     changed: HashSet<String>,
     http_methods: bool,
@@ -256,17 +257,21 @@ impl Untouched {
 }
 
 impl crate::syntax::MethodScreen for Untouched {
-    fn print_now(&mut self, method: &mut syn::ImplItemFn) -> bool {
-        if self.changed.contains(&method.sig.ident.to_string()) {
-            return false;
-        }
+    fn kept(&mut self, name: &str) -> bool {
+        self.changed.contains(name)
+    }
+
+    fn before_printing(&mut self, method: &mut syn::ImplItemFn) {
         if self.http_methods {
             http_methods::patch_method(method);
         }
         if !self.outside.names.is_empty() {
             self.outside.visit_impl_item_fn_mut(method);
         }
-        true
+    }
+
+    fn absorb(&mut self, copy: Self) {
+        self.outside.found.extend(copy.outside.found);
     }
 }
 
@@ -298,6 +303,7 @@ enum Look {
 
 /// The names of `names` a syntax tree mentions, including inside macro
 /// and attribute tokens, which syn does not parse.
+#[derive(Clone)]
 struct Mentions {
     names: Vec<String>,
     look: Look,
