@@ -187,11 +187,11 @@ pub fn references_into_components(doc: &mut Value, _ctx: &mut Context) -> Change
     let mut taken = taken_names(doc);
     for _round in 0..8 {
         let mut refs = Vec::new();
-        tree::references(doc, "", &mut refs);
+        tree::reference_targets(doc, &mut refs);
         let mut targets: Vec<String> = refs
-            .iter()
-            .map(|(_, t)| t.clone())
+            .into_iter()
             .filter(|t| t.starts_with("#/") && !is_component_reference(t) && tree::resolve(doc, t).is_some())
+            .map(str::to_string)
             .collect();
         if targets.is_empty() {
             break;
@@ -414,6 +414,17 @@ pub fn degrade(
 pub fn unresolved_references(doc: &mut Value, ctx: &mut Context) -> Changes {
     let mut changes = Vec::new();
     for _round in 0..16 {
+        // Most documents have none: each target is looked up once, and
+        // the pointers are found only when one does not resolve.
+        let mut targets = Vec::new();
+        tree::reference_targets(doc, &mut targets);
+        let mut seen = HashSet::new();
+        if !targets
+            .into_iter()
+            .any(|target| seen.insert(target) && unresolved_reason(doc, target, ctx).is_some())
+        {
+            break;
+        }
         let mut refs = Vec::new();
         tree::references(doc, "", &mut refs);
         let mut dangling: BTreeMap<String, String> = BTreeMap::new();
