@@ -348,9 +348,9 @@ impl Bundler<'_> {
 /// Bundles `doc`, the spec read from `folder` (`None`: read without one,
 /// so that references into other files cannot resolve).
 pub fn bundle(mut doc: Value, folder: Option<&Path>) -> Bundle {
-    let mut external = Vec::new();
-    tree::references(&doc, "", &mut external);
-    if external.iter().all(|(_, t)| t.starts_with('#')) {
+    let mut targets = Vec::new();
+    tree::reference_targets(&doc, &mut targets);
+    if targets.iter().all(|t| t.starts_with('#')) {
         return Bundle {
             doc,
             files: Vec::new(),

@@ -418,7 +418,8 @@ fn rewrite_mappings(value: &mut Value, f: &dyn Fn(&str) -> Option<String>) {
     match value {
         Value::Mapping(map) => {
             for (k, v) in map.iter_mut() {
-                if key_text(k) == "discriminator"
+                // A key is text to compare, not a new string per node.
+                if k.as_str() == Some("discriminator")
                     && let Some(mapping) = tree::get_mut(v, "mapping").and_then(Value::as_mapping_mut)
                 {
                     for (_, target) in mapping.iter_mut() {
