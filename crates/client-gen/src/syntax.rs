@@ -178,25 +178,16 @@ impl Printed {
     /// (Microsoft Graph's beta spec: 97 MB, which inserting the header in
     /// front of took 0.1 s).
     pub fn after(&self, header: &str) -> String {
-        let pieces = |piece: Piece| -> Box<dyn Iterator<Item = &str> + '_> {
-            match piece {
-                Piece::Types => Box::new(std::iter::once(self.types.as_str())),
-                Piece::Run(n) => Box::new(self.methods.run(n)),
-            }
-        };
-        // A little more than needed: the replaced lines are counted too.
-        let size: usize = self
-            .places
-            .iter()
-            .flat_map(|&(_, _, with)| pieces(with))
-            .map(str::len)
-            .sum();
-        let mut out = String::with_capacity(header.len() + self.text.len() + size);
+        let size = header.len() + self.text.len() + self.types.len() + self.methods.text_len();
+        let mut out = String::with_capacity(size);
         out.push_str(header);
         let mut done = 0;
         for &(at, len, with) in &self.places {
             out.push_str(&self.text[done..at]);
-            pieces(with).for_each(|piece| out.push_str(piece));
+            match with {
+                Piece::Types => out.push_str(&self.types),
+                Piece::Run(n) => self.methods.run(n).for_each(|piece| out.push_str(piece)),
+            }
             done = at + len;
         }
         out.push_str(&self.text[done..]);

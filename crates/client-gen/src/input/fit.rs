@@ -295,7 +295,7 @@ fn typed(doc: &mut Value) -> Option<openapiv3::OpenAPI> {
 }
 
 /// [`typed`] on two threads: the components and the second half of the
-/// path items on one, the rest of the document and the first half on the
+/// path items on one, the rest of the document with the first half on the
 /// other (Microsoft Graph's beta spec: 0.38 s on one thread, the path
 /// items most of it). `OpenAPI`'s own `Deserialize` reads its
 /// `components` as an `Option<Components>` and its `paths` as `Paths`,
@@ -304,45 +304,41 @@ fn typed(doc: &mut Value) -> Option<openapiv3::OpenAPI> {
 /// and put end to end, are that. The document is put back as it was.
 fn typed_on_two_threads(doc: &mut Value) -> Option<openapiv3::OpenAPI> {
     use openapiv3::{Components, OpenAPI, Paths};
-    // Taken out while the rest is read: no components, no path items.
-    let components = tree::get_mut(doc, "components").map(std::mem::take);
-    let paths = tree::get_mut(doc, "paths").map(|slot| std::mem::replace(slot, tree::mapping()));
-    let Some(Value::Mapping(paths)) = paths else {
-        unreachable!("`typed` counted the path items of a mapping")
+    let Some(paths) = tree::get_mut(doc, "paths").and_then(Value::as_mapping_mut) else {
+        return OpenAPI::deserialize(&*doc).ok();
     };
-    let half = paths.len() / 2;
-    let (mut first, mut second) = (Mapping::new(), Mapping::new());
-    for (i, (key, item)) in paths.into_iter().enumerate() {
-        if i < half { &mut first } else { &mut second }.insert(key, item);
+    // The second half taken out while this thread reads the document with
+    // the first, and the components (a `null` there reads as none).
+    let all = std::mem::take(paths);
+    let half = all.len() / 2;
+    let mut second = Mapping::new();
+    for (i, (key, item)) in all.into_iter().enumerate() {
+        if i < half { &mut *paths } else { &mut second }.insert(key, item);
     }
-    let (first, second) = (Value::Mapping(first), Value::Mapping(second));
-    let (rest, first_read, other) = std::thread::scope(|scope| {
+    let second = Value::Mapping(second);
+    let components = tree::get_mut(doc, "components").map(std::mem::take);
+    let (read, other) = std::thread::scope(|scope| {
         let other = scope.spawn(|| {
             let components = components.as_ref().map(Option::<Components>::deserialize).transpose();
             (components.ok(), Paths::deserialize(&second).ok())
         });
-        let rest = OpenAPI::deserialize(&*doc).ok();
-        (rest, Paths::deserialize(&first).ok(), other.join())
+        (OpenAPI::deserialize(&*doc).ok(), other.join())
     });
-    let (Value::Mapping(mut paths), Value::Mapping(second)) = (first, second) else {
-        unreachable!("both halves are mappings")
-    };
-    paths.extend(second);
-    if let Some(slot) = tree::get_mut(doc, "paths") {
-        *slot = Value::Mapping(paths);
-    }
     if let (Some(slot), Some(components)) = (tree::get_mut(doc, "components"), components) {
         *slot = components;
+    }
+    if let (Some(paths), Value::Mapping(second)) = (tree::get_mut(doc, "paths").and_then(Value::as_mapping_mut), second)
+    {
+        paths.extend(second);
     }
     // A panic on the other thread is a part that does not fit, found
     // again when the caller reads each part on its own.
     let (Some(components), Some(second_read)) = other.ok()? else {
         return None;
     };
-    let (mut spec, mut read) = (rest?, first_read?);
-    read.paths.extend(second_read.paths);
-    read.extensions.extend(second_read.extensions);
-    spec.paths = read;
+    let mut spec = read?;
+    spec.paths.paths.extend(second_read.paths);
+    spec.paths.extensions.extend(second_read.extensions);
     spec.components = components.flatten();
     Some(spec)
 }

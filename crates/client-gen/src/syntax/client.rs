@@ -46,17 +46,21 @@ impl Methods {
     /// `printing` next in the current run of `impl Client`'s `items`, or
     /// in a new run when the last item is not one.
     fn push(&mut self, items: &mut Vec<syn::ImplItem>, in_a_run: &mut bool, printing: Printing) {
-        match (self.runs.last_mut(), printing) {
-            (Some(run), printing) if *in_a_run => match (run.last_mut(), printing) {
-                (Some(Printing::Here(text)), Printing::Here(more)) => text.push_str(&more),
-                (_, printing) => run.push(printing),
-            },
-            (_, printing) => {
-                items.push(placeholder(self.runs.len()));
-                self.runs.push(vec![printing]);
-                *in_a_run = true;
-            }
+        let Some(run) = self.runs.last_mut().filter(|_| *in_a_run) else {
+            items.push(placeholder(self.runs.len()));
+            self.runs.push(vec![printing]);
+            *in_a_run = true;
+            return;
+        };
+        match (run.last_mut(), printing) {
+            (Some(Printing::Here(text)), Printing::Here(more)) => text.push_str(&more),
+            (_, printing) => run.push(printing),
         }
+    }
+
+    /// The length of all the runs' text.
+    pub(super) fn text_len(&self) -> usize {
+        (0..self.runs.len()).flat_map(|n| self.run(n)).map(str::len).sum()
     }
 
     /// The text of run `n`, piece by piece.
@@ -111,14 +115,13 @@ pub(super) fn client_impl<S: Screen, M: MethodScreen>(
             let text = piece.drain(..).collect::<TokenStream>().to_string();
             return Ok(Some(ClientItem::Sent(worker.method(text))));
         }
-        let Some(mut method) = whole::<syn::ImplItemFn>(piece) else {
+        let Some(method) = whole::<syn::ImplItemFn>(piece) else {
             return Ok(None);
         };
         if kept {
             return Ok(Some(ClientItem::Kept(Box::new(syn::ImplItem::Fn(method)))));
         }
-        screen.before_printing(&mut method);
-        printed_in_an_impl(method).map(|text| Some(ClientItem::Printed(text)))
+        printed_now(method, screen).map(|text| Some(ClientItem::Printed(text)))
     };
     let (mut items, mut in_a_run) = (Vec::new(), false);
     let inner = body(into_stream(group), &mut one, &mut |item| {
@@ -193,13 +196,18 @@ fn printed_in_an_impl(method: syn::ImplItemFn) -> syn::Result<String> {
     printed_inside(syn::Item::Impl(block), "impl Client {\n")
 }
 
-/// A method of `impl Client`, lexed from `text`, printed as
-/// [`client_impl`] prints one: after `screen`'s
-/// [`MethodScreen::before_printing`], as prettyplease prints it there.
-pub(super) fn print_method<M: MethodScreen>(text: &str, screen: &mut M) -> syn::Result<String> {
-    let mut method: syn::ImplItemFn = syn::parse2(lexed(text, "a method")?)?;
+/// A method of `impl Client` printed now: changed first by `screen`'s
+/// [`MethodScreen::before_printing`], then printed as prettyplease prints
+/// it in a top-level `impl`.
+fn printed_now<M: MethodScreen>(mut method: syn::ImplItemFn, screen: &mut M) -> syn::Result<String> {
     screen.before_printing(&mut method);
     printed_in_an_impl(method)
+}
+
+/// A method of `impl Client`, lexed from `text`, printed as
+/// [`client_impl`] prints one ([`printed_now`]), on the second thread.
+pub(super) fn print_method<M: MethodScreen>(text: &str, screen: &mut M) -> syn::Result<String> {
+    printed_now(syn::parse2(lexed(text, "a method")?)?, screen)
 }
 
 #[cfg(test)]
